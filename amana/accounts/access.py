@@ -1,0 +1,97 @@
+"""Who may do what: the checks views use before they do anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from amana.accounts.models import Role
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+def is_verified_staff(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_verified())
+
+
+def is_system_admin(user: Any) -> bool:
+    return is_verified_staff(user) and user.has_role(Role.SYSTEM_ADMIN)
+
+
+def allows_unverified(view: ViewFunc) -> ViewFunc:
+    """Mark a view that a signed-in user may reach before passing the second factor."""
+    view.amana_allows_unverified = True  # type: ignore[attr-defined]  # a marker read by middleware
+    return view
+
+
+def require_roles(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Sign-in, the second factor and (when roles are named) one of those roles; else 403."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_verified():  # type: ignore[union-attr]  # OTPMiddleware adds it
+                return redirect(f"{reverse('accounts:verify')}?next={request.path}")
+            if roles and not request.user.has_role(*roles):  # type: ignore[union-attr]  # our User
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)  # type: ignore[return-value]  # keeps the view's signature
+
+    return decorator
+
+
+def role_labels(user: Any) -> list[Promise | str]:
+    return [label for value, label in Role.choices if value in user.roles]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of amana shown on the staff home page and in the menu."""
+
+    url_name: str
+    title: Promise
+    description: Promise
+    roles: frozenset[str]
+
+
+# Each app adds its own sections here, in the order the menu shows them.
+SECTIONS: list[Section] = [
+    Section(
+        url_name="audit:log",
+        title=_("Audit log"),
+        description=_("Who read or changed what, and when. Entries never hold case content."),
+        roles=frozenset({Role.SUPERVISOR, Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
+    ),
+    Section(
+        url_name="admin:index",
+        title=_("System administration"),
+        description=_("Organisations, staff members and settings."),
+        roles=frozenset({Role.SYSTEM_ADMIN}),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class VisibleSection:
+    url: str
+    title: Promise
+    description: Promise
+
+
+def staff_sections(user: Any) -> list[VisibleSection]:
+    return [
+        VisibleSection(url=reverse(section.url_name), title=section.title, description=section.description)
+        for section in SECTIONS
+        if user.has_role(*section.roles)
+    ]

@@ -1,0 +1,94 @@
+"""Clearly fictional demo organisations and staff, one per role, for 'make run'.
+
+Passwords and TOTP keys are generated on the machine at first run and kept in
+var/demo-logins.txt (ignored by git); nothing secret is committed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from base64 import b32encode
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from amana.accounts import services
+from amana.accounts.models import Organisation, OrganisationKind, Role, User
+
+DEMO_ORGANISATIONS = [
+    ("Example Protection NGO (demo)", OrganisationKind.NGO, "Qayyarah (example)"),
+    ("Example Peace Team Qayyarah (demo)", OrganisationKind.CPT, "Qayyarah (example)"),
+    ("Example Community Police (demo)", OrganisationKind.POLICE, "South Mosul (example)"),
+    ("Example National Security Office (demo)", OrganisationKind.NATIONAL_SECURITY, "South Mosul (example)"),
+    ("Example Wellbeing Centre (demo)", OrganisationKind.SERVICE_PROVIDER, "Hammam al-Alil (example)"),
+]
+
+# (user name, organisation index, roles, first name, last name) — invented people.
+DEMO_STAFF = [
+    ("demo.caseworker", 0, [Role.CASEWORKER], "Noor", "Example"),
+    ("demo.supervisor", 0, [Role.SUPERVISOR], "Huda", "Example"),
+    ("demo.me", 0, [Role.ME_OFFICER], "Sara", "Example"),
+    ("demo.orgadmin", 0, [Role.ORG_ADMIN], "Layla", "Example"),
+    ("demo.sysadmin", 0, [Role.SYSTEM_ADMIN], "Omar", "Example"),
+    ("demo.cpt", 1, [Role.CPT_MEMBER], "Yusuf", "Example"),
+    ("demo.police", 2, [Role.LIAISON], "Ahmed", "Example"),
+    ("demo.security", 3, [Role.LIAISON], "Karim", "Example"),
+    ("demo.provider", 4, [Role.PROVIDER_STAFF], "Maryam", "Example"),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    totp_key_base32: str
+    otpauth_uri: str
+
+
+def logins_file() -> Path:
+    return settings.VAR_DIR / "demo-logins.txt"
+
+
+@transaction.atomic
+def create_demo_data() -> list[DemoLogin]:
+    """Create the demo organisations and staff once; on later runs return the saved logins."""
+    if User.objects.filter(username=DEMO_STAFF[0][0]).exists():
+        return []
+    organisations: list[Organisation] = [
+        services.create_organisation(actor=None, name=name, kind=kind, area=area)
+        for name, kind, area in DEMO_ORGANISATIONS
+    ]
+    logins = []
+    for username, org_index, roles, first, last in DEMO_STAFF:
+        password = f"demo-{secrets.token_urlsafe(9)}"
+        user = services.create_member(
+            actor=None,
+            organisation=organisations[org_index],
+            username=username,
+            password=password,
+            roles=roles,
+            first_name=first,
+            last_name=last,
+        )
+        device = TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
+        key = b32encode(device.bin_key).decode().rstrip("=")
+        logins.append(DemoLogin(username, password, key, device.config_url))
+    return logins
+
+
+def save_logins(logins: list[DemoLogin]) -> None:
+    path = logins_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{login.username}\t{login.password}\t{login.totp_key_base32}\t{login.otpauth_uri}" for login in logins]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+
+
+def load_logins() -> list[DemoLogin]:
+    path = logins_file()
+    if not path.exists():
+        return []
+    return [DemoLogin(*line.split("\t")) for line in path.read_text(encoding="utf-8").splitlines() if line]

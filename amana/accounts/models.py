@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    NGO = "ngo", _("Protection NGO")
+    CPT = "cpt", _("Community Peace Team")
+    POLICE = "police", _("Community Police")
+    NATIONAL_SECURITY = "national_security", _("National Security")
+    SERVICE_PROVIDER = "service_provider", _("Service provider")
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CPT_MEMBER = "cpt_member", _("Community Peace Team member")
+    LIAISON = "liaison", _("Duty-bearer liaison")
+    PROVIDER_STAFF = "provider_staff", _("Service-provider staff")
+    ME_OFFICER = "me_officer", _("Programme / M&E officer")
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+    SYSTEM_ADMIN = "system_admin", _("System admin")
+
+
+# Which organisation kinds each role belongs in; admin roles fit any organisation.
+ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
+    Role.CASEWORKER: frozenset({OrganisationKind.NGO}),
+    Role.SUPERVISOR: frozenset({OrganisationKind.NGO}),
+    Role.ME_OFFICER: frozenset({OrganisationKind.NGO}),
+    Role.CPT_MEMBER: frozenset({OrganisationKind.CPT}),
+    Role.LIAISON: frozenset({OrganisationKind.POLICE, OrganisationKind.NATIONAL_SECURITY}),
+    Role.PROVIDER_STAFF: frozenset({OrganisationKind.SERVICE_PROVIDER}),
+    Role.ORG_ADMIN: frozenset(OrganisationKind.values),
+    Role.SYSTEM_ADMIN: frozenset(OrganisationKind.values),
+}
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    area = models.CharField(_("area"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff member. Survivors never have an account."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+    )
+    # Raised by "log out everywhere" and by a password change: sessions holding an older
+    # value are ended by StaffSessionMiddleware.
+    session_epoch = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+
+    @property
+    def roles(self) -> frozenset[str]:
+        cached: frozenset[str] | None = getattr(self, "_roles_cache", None)
+        if cached is None:
+            cached = frozenset(self.role_assignments.values_list("role", flat=True))
+            self._roles_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.role}"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins per account name; the name is kept only as a keyed hash.
+
+    Unknown names are throttled exactly like real ones, so the lockout reveals nothing about
+    which accounts exist. No IP address is ever stored.
+    """
+
+    name_hash = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"throttle {self.pk}"

@@ -1,0 +1,140 @@
+"""Writes for organisations, staff members and sign-in; each records itself in the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from amana.accounts.models import (
+    ROLE_ORGANISATION_KINDS,
+    LoginThrottle,
+    Organisation,
+    Role,
+    RoleAssignment,
+    User,
+)
+from amana.audit.services import record
+
+
+class RoleNotAllowed(ValueError):
+    """A role was given to a member of an organisation kind it does not belong in."""
+
+
+@transaction.atomic
+def create_organisation(*, actor: User | None, name: str, kind: str, area: str = "") -> Organisation:
+    organisation = Organisation.objects.create(name=name, kind=kind, area=area)
+    record(actor=actor, action="organisation.created", target=organisation)
+    return organisation
+
+
+@transaction.atomic
+def create_member(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    username: str,
+    password: str,
+    roles: Iterable[str],
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """Create a staff member of one organisation with one or more roles.
+
+    System admins are also Django superusers so that the admin site works for them; the admin
+    site itself still demands the system-admin role and the second factor.
+    """
+    roles = sorted(set(roles))
+    if not roles:
+        raise RoleNotAllowed("A staff member needs at least one role.")
+    for role in roles:
+        if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
+            raise RoleNotAllowed(f"The role {role} does not belong in a {organisation.kind} organisation.")
+    is_system_admin = Role.SYSTEM_ADMIN in roles
+    user = User(
+        username=username,
+        organisation=organisation,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=is_system_admin,
+        is_superuser=is_system_admin,
+    )
+    user.set_password(password)
+    user.save()
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=role) for role in roles])
+    record(actor=actor, action="member.created", target=user)
+    return user
+
+
+def _name_hash(name: str) -> str:
+    return salted_hmac("amana.accounts.login-throttle", name.strip().casefold()).hexdigest()
+
+
+def login_allowed(name: str) -> bool:
+    now = timezone.now()
+    return not LoginThrottle.objects.filter(name_hash=_name_hash(name), locked_until__gt=now).exists()
+
+
+@transaction.atomic
+def note_login_failure(name: str) -> bool:
+    """Count a failed password or code for this name; return True when the name is now locked.
+
+    Failures older than the lockout window are forgotten, so an occasional typo never adds up.
+    """
+    now = timezone.now()
+    window = timedelta(seconds=settings.AMANA_LOGIN_LOCKOUT_SECONDS)
+    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
+        name_hash=_name_hash(name), defaults={"window_started_at": now}
+    )
+    if now - throttle.window_started_at > window:
+        throttle.failures = 0
+        throttle.window_started_at = now
+    throttle.failures += 1
+    if throttle.failures >= settings.AMANA_LOGIN_MAX_FAILURES:
+        throttle.locked_until = now + window
+        user = User.objects.filter(username=name).first()
+        record(actor=None, action="login.locked", target=user, object_type="user")
+    throttle.save()
+    return throttle.locked_until is not None and throttle.locked_until > now
+
+
+def clear_login_failures(name: str) -> None:
+    LoginThrottle.objects.filter(name_hash=_name_hash(name)).delete()
+
+
+@transaction.atomic
+def confirm_totp_device(*, user: User, device: TOTPDevice) -> None:
+    # One confirmed device per person: enrolling again replaces the old one.
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(actor=user, action="2fa.enrolled", target=user)
+
+
+def record_login(*, user: User) -> None:
+    record(actor=user, action="login.succeeded", target=user)
+
+
+def record_logout(*, user: User) -> None:
+    record(actor=user, action="logout", target=user)
+
+
+@transaction.atomic
+def log_out_everywhere(*, user: User) -> None:
+    """End every session of this person, on every device, including the current one."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    record(actor=user, action="logout.everywhere", target=user)
+
+
+@transaction.atomic
+def change_password(*, user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record(actor=user, action="password.changed", target=user)

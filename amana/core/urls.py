@@ -1,0 +1,9 @@
+from django.urls import path
+
+from amana.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("staff/", views.home, name="home"),
+]

@@ -1,0 +1,164 @@
+"""amana settings, read from the environment (see amana/env.py and docs/configuration.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from amana.env import env_bool, env_int, env_list, env_path, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = env_path("AMANA_VAR_DIR", BASE_DIR / "var")
+KEYS_DIR = VAR_DIR / "keys"
+
+DEBUG = env_bool("DEBUG", False)
+# HTTPS is on unless switched off: production cookies are secure and HSTS is sent.
+HTTPS = env_bool("AMANA_HTTPS", not DEBUG)
+
+SECRET_KEY = env_secret("SECRET_KEY", min_length=50, default_file=KEYS_DIR / "secret_key")
+# Keys the hash chain of the audit log, so that a database writer cannot forge a whole new chain.
+AMANA_AUDIT_KEY = env_secret("AMANA_AUDIT_KEY", min_length=32, default_file=KEYS_DIR / "audit_key")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "amana.core.apps.AmanaAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "amana.core",
+    "amana.accounts",
+    "amana.audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "amana.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "amana.core.csrf.CsrfMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "amana.accounts.middleware.StaffSessionMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+# amana.core.csrf.CsrfMiddleware is Django's CSRF middleware with one narrow extension (see
+# there), which Django's deploy check cannot recognise by name.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
+
+ROOT_URLCONF = "amana.urls"
+WSGI_APPLICATION = "amana.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "amana.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'amana.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE takes the write lock at the start of a transaction, so the audit chain's
+    # read-then-append cannot interleave between two writers.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+
+# Staff sessions: no persistent cookie, an idle timeout and an absolute limit.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env_int("AMANA_SESSION_MAX_SECONDS", 8 * 3600, minimum=300)
+AMANA_IDLE_TIMEOUT_SECONDS = env_int("AMANA_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_AGE = None  # a browser-session cookie: nothing persistent is left on her phone
+CSRF_FAILURE_VIEW = "amana.core.views.csrf_failure"
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Login throttling: failures per account name within the window lock it for the window.
+AMANA_LOGIN_MAX_FAILURES = env_int("AMANA_LOGIN_MAX_FAILURES", 5, minimum=1)
+AMANA_LOGIN_LOCKOUT_SECONDS = env_int("AMANA_LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+
+# Security headers; the Content-Security-Policy and Permissions-Policy are set by
+# amana.core.middleware.SecurityHeadersMiddleware.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = env_bool("AMANA_HSTS_PRELOAD", HTTPS)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("AMANA_BEHIND_PROXY", False) else None
+
+LANGUAGE_CODE = "ar"
+LANGUAGES = [
+    ("ar", "العربية"),
+    ("ckb", "کوردی"),
+    ("en", "English"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Baghdad")
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Static files are served by the app itself from the app folders, so no collectstatic is needed
+# for a first run; production may still run collectstatic for precompressed files.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = env_path("AMANA_MEDIA_ROOT", VAR_DIR / "media")
+
+# A neutral name shown in titles and headers; a watched phone should reveal nothing.
+AMANA_SITE_NAME = env_str("AMANA_SITE_NAME", "")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("amana.core.urls")),
+    path("staff/", include("amana.accounts.urls")),
+    path("staff/audit/", include("amana.audit.urls")),
+    path("staff/admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler400 = "amana.core.views.bad_request"
+handler403 = "amana.core.views.permission_denied"
+handler404 = "amana.core.views.page_not_found"
+handler500 = "amana.core.views.server_error"
