@@ -39,17 +39,17 @@ totp: venv
 test: keys compilemessages
 	AMANA_HTTPS=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: venv
+lint: keys
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy amana
 
 # Rebuild the translation catalogues from the source (each app keeps its own).
-messages: venv
+messages: keys
 	@for app in $(APPS); do (cd $$app && mkdir -p locale && $(CURDIR)/$(BIN)/python $(CURDIR)/manage.py makemessages $(LOCALES) --no-obsolete --no-location --verbosity 0); done
 
 # Fails when a catalogue lacks a string of the source, or Arabic or Kurdish has one untranslated.
-check-messages: venv
+check-messages: keys
 	$(BIN)/python scripts/check_messages.py
 
 bench: keys compilemessages
