@@ -37,7 +37,7 @@ totp: venv
 	@DEBUG=1 $(MANAGE) demo_totp $(who)
 
 test: keys compilemessages
-	AMANA_HTTPS=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	AMANA_HTTPS=0 AMANA_KDF_COST=minimum $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: keys
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amana.accounts import services
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
+from amana.vault import services as vault
 
 PASSWORD = "correct horse battery staple 7"
 CHROMIUM = "/usr/bin/chromium"
@@ -57,8 +58,13 @@ class Personas:
         self.outsider = self._member("outsider", self.other_ngo, Role.CASEWORKER)
 
     def _member(self, username: str, organisation: Organisation, role: str) -> User:
+        # Opened with the recovery key printed when the organisation was made, as an admin would.
+        keyring = vault.keyring_from_recovery(
+            organisation=organisation,
+            recovery_key=organisation.recovery_key,  # type: ignore[attr-defined]
+        )
         return services.create_member(
-            actor=None, organisation=organisation, username=username, password=PASSWORD, roles=[role]
+            actor=None, organisation=organisation, username=username, password=PASSWORD, roles=[role], keyring=keyring
         )
 
     def all(self) -> dict[str, User]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from amana.env import env_bool, env_int, env_list, env_path, env_secret, env_str
+from amana.env import env_bool, env_choice, env_int, env_list, env_path, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("AMANA_VAR_DIR", BASE_DIR / "var")
@@ -19,6 +19,12 @@ HTTPS = env_bool("AMANA_HTTPS", not DEBUG)
 SECRET_KEY = env_secret("SECRET_KEY", min_length=50, default_file=KEYS_DIR / "secret_key")
 # Keys the hash chain of the audit log, so that a database writer cannot forge a whole new chain.
 AMANA_AUDIT_KEY = env_secret("AMANA_AUDIT_KEY", min_length=32, default_file=KEYS_DIR / "audit_key")
+# Keys the blind indexes of perpetrator identifiers; outside the database so a stolen copy cannot
+# be searched for a guessed phone number.
+AMANA_BLIND_INDEX_KEY = env_secret("AMANA_BLIND_INDEX_KEY", min_length=32, default_file=KEYS_DIR / "blind_index_key")
+# Argon2id cost for keys unlocked by passwords and receipt codes: moderate, interactive, or
+# minimum (test suites only).
+AMANA_KDF_COST = env_choice("AMANA_KDF_COST", "moderate", ["moderate", "interactive", "minimum"])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
@@ -33,6 +39,7 @@ INSTALLED_APPS = [
     "amana.core",
     "amana.accounts",
     "amana.audit",
+    "amana.vault",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +91,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at the start of a transaction, so the audit chain's
     # read-then-append cannot interleave between two writers.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+    # Overwrite deleted content (shredded keys) instead of leaving it in free pages of the file.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA secure_delete = ON;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amana.accounts import services
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
+from amana.vault import services as vault
 
 DEMO_ORGANISATIONS = [
     ("Example Protection NGO (demo)", OrganisationKind.NGO, "Qayyarah (example)"),
@@ -61,6 +62,10 @@ def create_demo_data() -> list[DemoLogin]:
         services.create_organisation(actor=None, name=name, kind=kind, area=area)
         for name, kind, area in DEMO_ORGANISATIONS
     ]
+    keyrings = [
+        vault.keyring_from_recovery(organisation=organisation, recovery_key=organisation.recovery_key)  # type: ignore[attr-defined]
+        for organisation in organisations
+    ]
     logins = []
     for username, org_index, roles, first, last in DEMO_STAFF:
         password = f"demo-{secrets.token_urlsafe(9)}"
@@ -72,6 +77,7 @@ def create_demo_data() -> list[DemoLogin]:
             roles=roles,
             first_name=first,
             last_name=last,
+            keyring=keyrings[org_index],
         )
         device = TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
         key = b32encode(device.bin_key).decode().rstrip("=")

@@ -21,6 +21,7 @@ from amana.accounts.models import (
     User,
 )
 from amana.audit.services import record
+from amana.vault import services as vault
 
 
 class RoleNotAllowed(ValueError):
@@ -29,7 +30,13 @@ class RoleNotAllowed(ValueError):
 
 @transaction.atomic
 def create_organisation(*, actor: User | None, name: str, kind: str, area: str = "") -> Organisation:
+    """Create an organisation with its key pair.
+
+    The returned object carries ``recovery_key``: the printable key that restores access when
+    members forget their passwords. It is never stored in readable form; show it once.
+    """
     organisation = Organisation.objects.create(name=name, kind=kind, area=area)
+    organisation.recovery_key = vault.create_organisation_key(organisation=organisation)  # type: ignore[attr-defined]  # shown once, never saved
     record(actor=actor, action="organisation.created", target=organisation)
     return organisation
 
@@ -44,9 +51,13 @@ def create_member(
     roles: Iterable[str],
     first_name: str = "",
     last_name: str = "",
+    keyring: vault.Keyring | None = None,
 ) -> User:
-    """Create a staff member of one organisation with one or more roles.
+    """Create a staff member of one organisation with one or more roles, and their key pair.
 
+    With a keyring that holds the organisation's key (an admin's, or one opened with the recovery
+    key) the organisation's key is sealed to the new member, who can then open its data; without
+    one the member can sign in but opens nothing until an admin grants the key.
     System admins are also Django superusers so that the admin site works for them; the admin
     site itself still demands the system-admin role and the second factor.
     """
@@ -68,6 +79,9 @@ def create_member(
     user.set_password(password)
     user.save()
     RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=role) for role in roles])
+    vault.create_user_key(user=user, password=password)
+    if keyring is not None:
+        vault.add_member_key(organisation=organisation, user=user, keyring=keyring)
     record(actor=actor, action="member.created", target=user)
     return user
 
@@ -134,7 +148,10 @@ def log_out_everywhere(*, user: User) -> None:
 
 
 @transaction.atomic
-def change_password(*, user: User, new_password: str) -> None:
+def change_password(*, user: User, current_password: str, new_password: str) -> None:
+    """Change the password and re-lock the user's private key under it (the key itself stays)."""
+    if hasattr(user, "vault_key"):
+        vault.change_user_password(user=user, current_password=current_password, new_password=new_password)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     record(actor=user, action="password.changed", target=user)

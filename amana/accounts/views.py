@@ -23,6 +23,7 @@ from amana.accounts import services
 from amana.accounts.access import allows_unverified, require_roles
 from amana.accounts.forms import CodeForm, LoginForm, PasswordChangeForm
 from amana.accounts.middleware import EPOCH
+from amana.vault import services as vault
 
 LOCKED_MESSAGE = gettext_lazy("Too many failed attempts. This account is locked for a while; try again later.")
 
@@ -65,7 +66,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             else:
                 login(request, user)
                 request.session[EPOCH] = user.session_epoch
-                return _after_password(user, next_url)
+                response = _after_password(user, next_url)
+                vault.unlock_at_login(request, response, user=user, password=form.cleaned_data["password"])
+                return response
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=400 if form.errors else 200)
 
 
@@ -162,7 +165,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         services.record_logout(user=request.user)
     logout(request)
     messages.info(request, _("You are signed out."))
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    vault.forget(response)
+    return response
 
 
 @require_POST
@@ -171,7 +176,9 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
     services.log_out_everywhere(user=request.user)  # type: ignore[arg-type]
     logout(request)
     messages.info(request, _("You are signed out on every device."))
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    vault.forget(response)
+    return response
 
 
 @sensitive_post_parameters("current_password", "new_password", "new_password_again")
@@ -181,7 +188,11 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
 def account_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.change_password(user=request.user, new_password=form.cleaned_data["new_password"])  # type: ignore[arg-type]
+        services.change_password(
+            user=request.user,  # type: ignore[arg-type]
+            current_password=form.cleaned_data["current_password"],
+            new_password=form.cleaned_data["new_password"],
+        )
         update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
         messages.success(request, _("Your password was changed. Other devices were signed out."))
         return redirect("accounts:account")

@@ -69,6 +69,7 @@ def test_deploy_check_is_clean_under_production_settings(tmp_path: Path) -> None
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(64),
             "AMANA_AUDIT_KEY": secrets.token_urlsafe(32),
+            "AMANA_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
             "ALLOWED_HOSTS": "amana.example.org",
             "AMANA_VAR_DIR": str(tmp_path),
         }

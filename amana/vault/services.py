@@ -1,0 +1,420 @@
+"""The vault's interface: the only way other apps seal, open, grant, revoke and shred.
+
+Usage: ``from amana.vault import services as vault``. Data is kept in lockers (one per compartment of
+one record); a locker's private key is sealed to each holder (an organisation or a survivor key),
+so who can read is decided by who holds keys, not only by permission checks.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from amana.accounts.models import Organisation, User
+from amana.audit.services import record
+from amana.vault import crypto
+from amana.vault.errors import Locked, NoKey, Shredded, Tampered, VaultError, WrongSecret
+from amana.vault.keyring import (
+    Keyring,
+    forget,
+    keyring_for,
+    lock_with_secret,
+    survivor_keyring,
+    unlock_at_login,
+    unlock_with_secret,
+    user_keyring,
+)
+from amana.vault.models import (
+    Compartment,
+    Locker,
+    LockerGrant,
+    LockerKey,
+    MemberKey,
+    OrganisationKey,
+    SurvivorKey,
+    UserKey,
+)
+
+__all__ = [
+    "Compartment",
+    "Keyring",
+    "Locked",
+    "NoKey",
+    "Shredded",
+    "Tampered",
+    "VaultError",
+    "WrongSecret",
+    "forget",
+    "keyring_for",
+    "survivor_keyring",
+    "unlock_at_login",
+    "user_keyring",
+]
+
+Holder = Organisation | SurvivorKey
+_FILE_NAME_LENGTH = 32
+
+
+# People and organisations -------------------------------------------------------------------
+
+
+def create_user_key(*, user: User, password: str) -> None:
+    public_key, private_key = crypto.new_key_pair()
+    user_key = UserKey(user=user, public_key=public_key)
+    lock_with_secret(user_key, private_key, password)
+    user_key.save()
+
+
+@transaction.atomic
+def change_user_password(*, user: User, current_password: str, new_password: str) -> None:
+    """Re-lock the user's private key under a new password. A wrong current password changes nothing."""
+    user_key = UserKey.objects.select_for_update().get(user=user)
+    private_key = unlock_with_secret(user_key, current_password)
+    lock_with_secret(user_key, private_key, new_password)
+    user_key.save(update_fields=["salt", "kdf_ops", "kdf_mem", "locked_private_key"])
+
+
+def format_recovery_key(raw: bytes) -> str:
+    text = base64.b32encode(raw).decode().rstrip("=")
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def parse_recovery_key(text: str) -> bytes:
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    try:
+        raw = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
+    except ValueError:
+        raise WrongSecret from None
+    if len(raw) != 32:
+        raise WrongSecret
+    return raw
+
+
+def create_organisation_key(*, organisation: Organisation) -> str:
+    """Give an organisation its key pair; return its recovery key, to print once and keep offline."""
+    public_key, private_key = crypto.new_key_pair()
+    recovery = crypto.random_key()
+    OrganisationKey.objects.create(
+        organisation=organisation,
+        public_key=public_key,
+        recovery_locked_private_key=crypto.lock(recovery, private_key),
+    )
+    return format_recovery_key(recovery)
+
+
+def keyring_from_recovery(*, organisation: Organisation, recovery_key: str) -> Keyring:
+    organisation_key = OrganisationKey.objects.get(organisation=organisation)
+    try:
+        private_key = crypto.unlock(
+            parse_recovery_key(recovery_key), bytes(organisation_key.recovery_locked_private_key)
+        )
+    except crypto.CryptoFailure:
+        raise WrongSecret from None
+    return Keyring(organisation_keys={organisation.pk: private_key})
+
+
+def _organisation_private_key(keyring: Keyring, organisation: Organisation) -> bytes:
+    try:
+        return keyring.organisation_keys[organisation.pk]
+    except KeyError:
+        raise NoKey from None
+
+
+@transaction.atomic
+def add_member_key(*, organisation: Organisation, user: User, keyring: Keyring) -> None:
+    """Seal the organisation's private key to a member; the keyring must hold it unlocked."""
+    private_key = _organisation_private_key(keyring, organisation)
+    user_key = UserKey.objects.get(user=user)
+    MemberKey.objects.update_or_create(
+        organisation=organisation,
+        user=user,
+        defaults={"sealed_private_key": crypto.seal_to(bytes(user_key.public_key), private_key)},
+    )
+
+
+def remove_member_key(*, organisation: Organisation, user: User) -> None:
+    MemberKey.objects.filter(organisation=organisation, user=user).delete()
+
+
+@transaction.atomic
+def reset_user_key(*, user: User, new_password: str, keyring: Keyring) -> None:
+    """For a member who forgot their password: a new key pair, and their organisation's key sealed
+    to it by someone who holds it (an admin's own keyring, or one opened with the recovery key).
+
+    The old private key is gone with the old password; nothing sealed to the user alone survives,
+    which is why data is sealed to organisations, never to individual staff.
+    """
+    if user.organisation is None:
+        raise NoKey
+    organisation_private_key = _organisation_private_key(keyring, user.organisation)
+    public_key, private_key = crypto.new_key_pair()
+    user_key, _created = UserKey.objects.select_for_update().get_or_create(
+        user=user, defaults={"public_key": public_key, "salt": b"", "kdf_ops": 0, "kdf_mem": 0}
+    )
+    user_key.public_key = public_key
+    lock_with_secret(user_key, private_key, new_password)
+    user_key.save()
+    MemberKey.objects.update_or_create(
+        organisation=user.organisation,
+        user=user,
+        defaults={"sealed_private_key": crypto.seal_to(public_key, organisation_private_key)},
+    )
+
+
+def create_survivor_key(*, secret: str) -> SurvivorKey:
+    public_key, private_key = crypto.new_key_pair()
+    survivor_key = SurvivorKey(public_key=public_key)
+    lock_with_secret(survivor_key, private_key, secret)
+    survivor_key.save()
+    return survivor_key
+
+
+# Lockers ------------------------------------------------------------------------------------
+
+
+def _holder_public_key(holder: Holder) -> bytes:
+    if isinstance(holder, SurvivorKey):
+        return bytes(holder.public_key)
+    organisation_key = OrganisationKey.objects.filter(organisation=holder).first()
+    if organisation_key is None:
+        raise VaultError(f"Organisation {holder.pk} has no key pair.")
+    return bytes(organisation_key.public_key)
+
+
+def _grant(
+    locker_key: LockerKey, private_key: bytes, holder: Holder, *, by: User | None, reason: str, consent_ref: str = ""
+) -> None:
+    owner: dict[str, Holder] = {"survivor_key": holder} if isinstance(holder, SurvivorKey) else {"organisation": holder}
+    LockerGrant.objects.update_or_create(
+        locker_key=locker_key,
+        **owner,  # type: ignore[arg-type]  # one of the two holder fields
+        defaults={
+            "sealed_private_key": crypto.seal_to(_holder_public_key(holder), private_key),
+            "granted_by_id": by.pk if by is not None else None,
+            "reason": reason[:200],
+            "consent_ref": consent_ref[:64],
+        },
+    )
+
+
+@transaction.atomic
+def create_locker(*, compartment: str, holders: Iterable[Holder]) -> Locker:
+    """A new locker whose key is sealed to each holder. Needs no unlocked key."""
+    if compartment not in Compartment.values:
+        raise VaultError(f"Unknown compartment {compartment!r}.")
+    locker = Locker.objects.create(compartment=compartment)
+    public_key, private_key = crypto.new_key_pair()
+    locker_key = LockerKey.objects.create(locker=locker, version=1, public_key=public_key)
+    for holder in holders:
+        _grant(locker_key, private_key, holder, by=None, reason="created")
+    return locker
+
+
+def _current_public_key(locker: Locker) -> bytes:
+    if locker.shredded_at is not None:
+        raise Shredded
+    return bytes(LockerKey.objects.get(locker=locker, version=locker.current_version).public_key)
+
+
+def seal(locker: Locker, data: bytes | str) -> bytes:
+    plaintext = data.encode() if isinstance(data, str) else data
+    return crypto.encrypt_message(locker.pk, locker.current_version, _current_public_key(locker), plaintext)
+
+
+def _locker_private_key(locker: Locker, version: int, keyring: Keyring) -> bytes:
+    """Open one version of a locker's private key with whatever the keyring holds."""
+    cached = keyring.locker_keys.get((locker.pk, version))
+    if cached is not None:
+        return cached
+    holders = Q(organisation_id__in=list(keyring.organisation_keys)) | Q(
+        survivor_key_id__in=list(keyring.survivor_keys)
+    )
+    grant = LockerGrant.objects.filter(locker_key__locker=locker, locker_key__version=version).filter(holders).first()
+    if grant is None:
+        raise NoKey
+    holder_key = (
+        keyring.organisation_keys[grant.organisation_id]
+        if grant.organisation_id is not None
+        else keyring.survivor_keys[grant.survivor_key_id]  # type: ignore[index]  # exactly one holder is set
+    )
+    try:
+        private_key = crypto.unseal(holder_key, bytes(grant.sealed_private_key))
+    except crypto.CryptoFailure:
+        raise Tampered from None
+    keyring.locker_keys[(locker.pk, version)] = private_key
+    return private_key
+
+
+def _note_opened(locker: Locker, keyring: Keyring) -> None:
+    # One audit entry per locker per request, not one per field.
+    if locker.pk in keyring.opened_lockers:
+        return
+    keyring.opened_lockers.add(locker.pk)
+    action = "vault.opened" if keyring.user is not None else "vault.opened_by_survivor"
+    record(actor=keyring.user, action=action, target=locker)
+
+
+def _check_header(locker: Locker, header: crypto.Header) -> None:
+    if header.locker_id != locker.pk or not 1 <= header.version <= locker.current_version:
+        raise Tampered
+
+
+def open(locker: Locker, ciphertext: bytes, *, keyring: Keyring) -> bytes:  # the vault's verb, as in the API
+    if locker.shredded_at is not None:
+        raise Shredded
+    try:
+        header = crypto.read_header(bytes(ciphertext))
+        _check_header(locker, header)
+        plaintext = crypto.decrypt_message(bytes(ciphertext), _locker_private_key(locker, header.version, keyring))
+    except crypto.CryptoFailure:
+        raise Tampered from None
+    _note_opened(locker, keyring)
+    return plaintext
+
+
+def open_text(locker: Locker, ciphertext: bytes, *, keyring: Keyring) -> str:
+    try:
+        return open(locker, ciphertext, keyring=keyring).decode()
+    except UnicodeDecodeError:
+        raise Tampered from None
+
+
+def _vault_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "vault"
+
+
+def _file_path(stored_name: str) -> Path:
+    if len(stored_name) != _FILE_NAME_LENGTH or not all(ch in "0123456789abcdef" for ch in stored_name):
+        raise VaultError("Not a stored file name.")
+    return _vault_dir() / stored_name[:2] / stored_name
+
+
+def seal_file(locker: Locker, stream: BinaryIO) -> str:
+    """Encrypt a stream into the media folder under a meaningless name, in constant memory."""
+    public_key = _current_public_key(locker)
+    stored_name = secrets.token_hex(_FILE_NAME_LENGTH // 2)
+    path = _file_path(stored_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temporary:
+        try:
+            crypto.encrypt_stream(locker.pk, locker.current_version, public_key, stream, temporary)  # type: ignore[arg-type]  # a file object
+        except BaseException:
+            Path(temporary.name).unlink(missing_ok=True)
+            raise
+    Path(temporary.name).replace(path)
+    return stored_name
+
+
+def open_file(locker: Locker, stored_name: str, *, keyring: Keyring) -> Iterator[bytes]:
+    """Yield a file's plaintext in chunks; Tampered is raised on the first changed byte."""
+    if locker.shredded_at is not None:
+        raise Shredded
+    path = _file_path(stored_name)
+    handle = path.open("rb")
+    try:
+        header = crypto.read_header(handle.read(crypto._HEADER.size))
+        _check_header(locker, header)
+        private_key = _locker_private_key(locker, header.version, keyring)
+        handle.seek(0)
+    except crypto.CryptoFailure:
+        handle.close()
+        raise Tampered from None
+    except BaseException:
+        handle.close()
+        raise
+    _note_opened(locker, keyring)
+    return _stream(handle, private_key)
+
+
+def _stream(handle: BinaryIO, private_key: bytes) -> Iterator[bytes]:
+    with handle:
+        try:
+            yield from crypto.decrypt_stream(handle, private_key)
+        except crypto.CryptoFailure:
+            raise Tampered from None
+
+
+def delete_file(stored_name: str) -> None:
+    _file_path(stored_name).unlink(missing_ok=True)
+
+
+def holder_organisation_ids(locker: Locker) -> set[int]:
+    return set(
+        LockerGrant.objects.filter(
+            locker_key__locker=locker, locker_key__version=locker.current_version, organisation__isnull=False
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+@transaction.atomic
+def grant(
+    *, locker: Locker, organisation: Organisation, keyring: Keyring, by: User, reason: str, consent_ref: str = ""
+) -> None:
+    """Seal every version of the locker's key to another organisation (old and new data alike).
+
+    The keyring must open the locker; the grant records who gave it, why and under which consent.
+    """
+    if locker.shredded_at is not None:
+        raise Shredded
+    for locker_key in LockerKey.objects.filter(locker=locker).order_by("version"):
+        private_key = _locker_private_key(locker, locker_key.version, keyring)
+        _grant(locker_key, private_key, organisation, by=by, reason=reason, consent_ref=consent_ref)
+    record(actor=by, action="vault.granted", target=locker)
+
+
+@transaction.atomic
+def revoke(*, locker: Locker, organisation: Organisation, by: User, reason: str) -> None:
+    """Take an organisation's keys to this locker away and re-key it for new data.
+
+    Steps: delete the organisation's grants on every version; make a new key pair; seal it to the
+    holders that remain; new data is sealed to the new version only.
+    """
+    locker = Locker.objects.select_for_update().get(pk=locker.pk)
+    LockerGrant.objects.filter(locker_key__locker=locker, organisation=organisation).delete()
+    remaining = LockerGrant.objects.filter(locker_key__locker=locker, locker_key__version=locker.current_version)
+    holders: list[Holder] = [
+        grant.organisation if grant.organisation is not None else grant.survivor_key  # type: ignore[misc]
+        for grant in remaining.select_related("organisation", "survivor_key")
+    ]
+    version = (LockerKey.objects.filter(locker=locker).aggregate(Max("version"))["version__max"] or 0) + 1
+    public_key, private_key = crypto.new_key_pair()
+    locker_key = LockerKey.objects.create(locker=locker, version=version, public_key=public_key)
+    for holder in holders:
+        _grant(locker_key, private_key, holder, by=by, reason=f"re-keyed: {reason}")
+    locker.current_version = version
+    locker.save(update_fields=["current_version"])
+    record(actor=by, action="vault.revoked", target=locker)
+
+
+@transaction.atomic
+def shred(*, locker: Locker, by: User | None, reason: str) -> None:
+    """Destroy every sealed copy of the locker's keys: its data can never be opened again."""
+    LockerGrant.objects.filter(locker_key__locker=locker).delete()
+    locker.shredded_at = timezone.now()
+    locker.shred_reason = reason[:200]
+    locker.save(update_fields=["shredded_at", "shred_reason"])
+    record(actor=by, action="vault.shredded", target=locker)
+
+
+# Blind indexes ------------------------------------------------------------------------------
+
+
+def blind_index(kind: str, value: str) -> str:
+    """A keyed hash of a normalised identifier, equal for equal values across all cases.
+
+    The key (AMANA_BLIND_INDEX_KEY) is kept outside the database, so a stolen database cannot be
+    searched for a guessed phone number.
+    """
+    message = f"{kind}\x00{value}".encode()
+    return hmac.new(settings.AMANA_BLIND_INDEX_KEY.encode(), message, hashlib.sha256).hexdigest()
