@@ -180,3 +180,9 @@ def test_an_org_admin_cannot_make_or_take_over_a_system_admin(personas, login) -
     assert client.post(url, {"action": "deactivate"}).status_code == 403
     personas.system_admin.refresh_from_db()
     assert personas.system_admin.is_active
+
+
+def test_admins_find_the_members_page_from_home(personas, login) -> None:
+    for name in ["org_admin", "system_admin"]:
+        assert "/staff/organisations/" in login(getattr(personas, name)).get("/staff/").content.decode(), name
+    assert "/staff/organisations/" not in login(personas.caseworker).get("/staff/").content.decode()
