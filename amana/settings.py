@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "amana.accounts",
     "amana.audit",
     "amana.vault",
+    "amana.cases",
+    "amana.channel",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +99,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
-    "amana.accounts.hashers.Argon2Hasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,3 +173,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The survivor channel (amana/channel): the NGO that receives reports from the site (empty: the
+# first NGO), where quick exit leads, how long an idle visit keeps what she typed, how wrong codes
+# are throttled, and the largest evidence file.
+AMANA_CHANNEL_ORGANISATION = env_str("AMANA_CHANNEL_ORGANISATION", "")
+AMANA_QUICK_EXIT_URL = env_str("AMANA_QUICK_EXIT_URL", "https://www.google.com/")
+AMANA_SURVIVOR_IDLE_SECONDS = env_int("AMANA_SURVIVOR_IDLE_SECONDS", 30 * 60, minimum=60)
+AMANA_CODE_MAX_FAILURES_PER_CLIENT = env_int("AMANA_CODE_MAX_FAILURES_PER_CLIENT", 10, minimum=1)
+AMANA_CODE_MAX_FAILURES_GLOBAL = env_int("AMANA_CODE_MAX_FAILURES_GLOBAL", 500, minimum=1)
+AMANA_CODE_WINDOW_SECONDS = env_int("AMANA_CODE_WINDOW_SECONDS", 15 * 60, minimum=60)
+AMANA_EVIDENCE_MAX_BYTES = env_int("AMANA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

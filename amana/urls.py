@@ -3,8 +3,11 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("amana.core.urls")),
+    path("", include("amana.channel.urls")),
     path("staff/", include("amana.accounts.urls")),
     path("staff/audit/", include("amana.audit.urls")),
+    path("staff/cases/", include("amana.cases.urls")),
+    path("staff/intake/", include("amana.channel.staff_urls")),
     path("staff/admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -16,6 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Role
+from amana.cases import menu as cases_menu
+from amana.channel import menu as channel_menu
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
@@ -74,16 +76,22 @@ SECTIONS: list[Section] = [
         roles=frozenset({Role.SUPERVISOR, Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
     ),
     Section(
-        url_name="accounts:organisations",
-        title=_("Organisations and members"),
-        description=_("Add members, reset forgotten passwords and lost authenticators, remove people who left."),
-        roles=frozenset({Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
-    ),
-    Section(
         url_name="admin:index",
         title=_("System administration"),
         description=_("Organisations, staff members and settings."),
         roles=frozenset({Role.SYSTEM_ADMIN}),
+    ),
+    Section(
+        url_name="cases:queue",
+        title=cases_menu.QUEUE_TITLE,
+        description=cases_menu.QUEUE_DESCRIPTION,
+        roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
+    ),
+    Section(
+        url_name="intake:new",
+        title=channel_menu.INTAKE_TITLE,
+        description=channel_menu.INTAKE_DESCRIPTION,
+        roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.CPT_MEMBER}),
     ),
 ]
 

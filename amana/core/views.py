@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from amana.accounts.access import role_labels, staff_sections
+from amana.channel.views import information
 
 
-@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return redirect("accounts:login")
+    """The site root is the survivor channel's discreet public entry; staff sign in at /staff/login/."""
+    return information(request)
 
 
 @require_GET

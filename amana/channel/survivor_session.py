@@ -1,0 +1,127 @@
+"""What the survivor's visit keeps, and only in the server-side session (never in a cookie).
+
+The draft holds what she typed on each step, valid or not, so that nothing is lost on an error or
+when she goes back. It is dropped when she sends the report, when she leaves with quick exit, and
+after a while without activity, so that a phone left open does not show it to the next person.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import QueryDict
+
+DRAFT = "amana_draft"
+FOLLOW_UP = "amana_follow_up"
+SHOW_ONCE = "amana_show_once"
+SEEN = "amana_seen"
+SURVIVOR_KEYS = (DRAFT, FOLLOW_UP, SHOW_ONCE, SEEN)
+# Writing the last-seen time at most once a minute keeps ordinary requests from saving the session
+# (a double-sent form must not overwrite what the first send stored).
+SEEN_RESOLUTION = 60
+
+
+def forget_when_idle(session: SessionBase) -> None:
+    """Drop everything of her visit after the idle time; refresh the last-seen time now and then."""
+    now = int(time.time())
+    seen = session.get(SEEN)
+    if seen is not None and now - seen > settings.AMANA_SURVIVOR_IDLE_SECONDS:
+        for key in SURVIVOR_KEYS:
+            session.pop(key, None)
+        seen = None
+    if seen is None or now - seen >= SEEN_RESOLUTION:
+        session[SEEN] = now
+
+
+class Draft:
+    """The report being written: each step's raw answers and which steps are complete."""
+
+    def __init__(self, session: SessionBase) -> None:
+        self.session = session
+        stored = session.get(DRAFT) or {}
+        self.raw: dict[str, dict[str, list[str]]] = stored.get("raw", {})
+        self.answers: dict[str, dict[str, Any]] = stored.get("answers", {})
+        self.token: str = stored.get("token") or secrets.token_urlsafe(24)
+
+    def save(self) -> None:
+        self.session[DRAFT] = {"raw": self.raw, "answers": self.answers, "token": self.token}
+
+    def keep_typed(self, step: int, data: QueryDict) -> None:
+        """Keep what she typed on a step, whether or not it is complete yet."""
+        self.raw[str(step)] = {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}
+        self.save()
+
+    def typed(self, step: int) -> QueryDict | None:
+        raw = self.raw.get(str(step))
+        if raw is None:
+            return None
+        data = QueryDict(mutable=True)
+        for key, values in raw.items():
+            data.setlist(key, values)
+        return data
+
+    def complete(self, step: int, answers: dict[str, Any]) -> None:
+        self.answers[str(step)] = answers
+        self.save()
+
+    def incomplete(self, step: int) -> None:
+        self.answers.pop(str(step), None)
+        self.save()
+
+    def first_incomplete(self, steps: int) -> int | None:
+        return next((step for step in range(1, steps + 1) if str(step) not in self.answers), None)
+
+    def all_answers(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for answers in self.answers.values():
+            merged.update(answers)
+        return merged
+
+    @property
+    def urgent(self) -> bool:
+        about = self.answers.get("1") or {}
+        return "yes" in (about.get("danger_now"), about.get("self_harm"))
+
+    @property
+    def district(self) -> str:
+        return str((self.answers.get("4") or {}).get("district", ""))
+
+    def discard(self) -> None:
+        self.session.pop(DRAFT, None)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Who came back with a code: the case's access row, and whether the code was the duress code."""
+
+    access_id: int
+    code: str
+    duress: bool
+
+
+def start_follow_up(session: SessionBase, *, access_id: int, code: str, duress: bool) -> None:
+    # A fresh session key: nothing from before the code was entered carries over.
+    session.cycle_key()
+    # Under duress the real code was never typed, and nothing that opens her case is kept.
+    session[FOLLOW_UP] = {"access": access_id, "code": "" if duress else code, "duress": duress}
+
+
+def follow_up(session: SessionBase) -> FollowUp | None:
+    data = session.get(FOLLOW_UP)
+    if not data:
+        return None
+    return FollowUp(access_id=int(data["access"]), code=str(data["code"]), duress=bool(data["duress"]))
+
+
+def show_once(session: SessionBase, value: dict[str, Any]) -> None:
+    session[SHOW_ONCE] = value
+
+
+def take_shown_once(session: SessionBase) -> dict[str, Any] | None:
+    value: dict[str, Any] | None = session.pop(SHOW_ONCE, None)
+    return value

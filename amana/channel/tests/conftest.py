@@ -1,0 +1,105 @@
+"""Fixtures of the survivor channel: complete answers, and reports made through the site or services."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from amana.cases.models import Case, Channel
+from amana.channel import services
+from amana.channel.forms import STEPS, report_from_answers
+from amana.channel.models import Hotline, HotlineKind
+
+from .neutral_site import neutral_site
+
+ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x0660 + digit) for digit in range(10)))
+# One complete set of answers, step by step, as a browser would send them (fictional).
+STEP_DATA: list[dict[str, Any]] = [
+    {"for_whom": "self", "danger_now": "no", "self_harm": "no"},
+    {
+        "platform": "whatsapp",
+        "demands": ["money", "images"],
+        "published": "no",
+        "since": "this_week",
+        "narrative": "He says he will send the photos to my brother (example).",
+    },
+    {
+        "perpetrator_phones": "0770 000 0000\n" + "07800000000".translate(ARABIC_INDIC),
+        "perpetrator_accounts": "@example_account",
+    },
+    {"district": "qayyarah", "age_band": "18_24"},
+    {
+        "contact_methods": ["call"],
+        "contact_phone": "0750 000 0000",
+        "safe_times": "Mornings (example)",
+        "name": "Noor (example)",
+    },
+    {"wants": ["talk", "liaison"], "consents": ["authorities.incident"]},
+]
+CODE_PATTERN = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
+
+
+def all_answers(**changes: Any) -> dict[str, Any]:
+    """The cleaned answers of every step, with some changed."""
+    answers: dict[str, Any] = {}
+    for number, form_class in enumerate(STEPS):
+        form = form_class(STEP_DATA[number])
+        assert form.is_valid(), form.errors
+        answers.update(form.answers())
+    answers.update(changes)
+    return answers
+
+
+def report_through_site(client: Client, *, steps: list[dict[str, Any]] | None = None, files: Any = None) -> str:
+    """Answer every step and send; returns the receipt code shown on the last page (digits only)."""
+    for number, data in enumerate(steps or STEP_DATA, start=1):
+        response = client.post(f"/step/{number}/", {**data, "next": "1"})
+        assert response.status_code == 302, response.content.decode()[:3000]
+    page = client.get("/step/last/")
+    token = page.context["token"]
+    response = client.post("/step/last/", {"token": token, "send": "1", **({"files": files} if files else {})})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    done = client.get("/step/end/").content.decode()
+    match = CODE_PATTERN.search(done)
+    assert match, done
+    return match.group(1).replace(" ", "")
+
+
+def make_case(organisation: Any, **changes: Any) -> tuple[Case, str]:
+    """A case as the site makes it, straight through the service; returns it and her code."""
+    submitted = services.submit_report(
+        report=report_from_answers(all_answers(**changes)),
+        organisation=organisation,
+        channel=Channel.WEB,
+        recorded_by=None,
+        submission_token=secrets.token_urlsafe(16),
+    )
+    return submitted.case, submitted.code
+
+
+@pytest.fixture
+def hotlines(db: Any) -> list[Hotline]:
+    return [
+        Hotline.objects.create(
+            name="Emergency line (example)", number="0000 000 0101", kind=HotlineKind.POLICE, is_emergency=True
+        ),
+        Hotline.objects.create(
+            name="Qayyarah office (example)", number="0000 000 0201", area="qayyarah", kind=HotlineKind.NGO
+        ),
+        Hotline.objects.create(
+            name="Mosul office (example)", number="0000 000 0301", area="mosul_city", kind=HotlineKind.NGO
+        ),
+    ]
+
+
+@pytest.fixture
+def neutral_url(settings: Any) -> Iterator[str]:
+    """Quick exit leads to a local neutral page during the test."""
+    with neutral_site() as url:
+        settings.AMANA_QUICK_EXIT_URL = url
+        yield url

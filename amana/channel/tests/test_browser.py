@@ -1,0 +1,175 @@
+"""The survivor's pages in Debian's Chromium: Arabic, 320 px wide, with and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+
+import pytest
+
+from amana.cases import services as case_services
+from amana.cases.models import Case, CaseMessage, Sender
+from amana.channel import services
+from conftest import CHROMIUM, CHROMIUM_ARGS
+
+from .conftest import make_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+REVEALING = re.compile(r"report|extortion|case|code|بلاغ|ابتزاز", re.IGNORECASE)
+
+
+def _fits(page: Any) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def _next(page: Any) -> None:
+    page.get_by_role("button", name="التالي").click()
+
+
+def report_in_browser(page: Any, base: str, *, check_missing: bool = False) -> str:
+    """Answer every step as she would and send; returns the code shown once (digits only)."""
+    page.goto(f"{base}/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    _fits(page)
+    page.get_by_role("link", name="اطلبي المساعدة").click()
+    if check_missing:
+        _next(page)
+        assert "يرجى الإجابة عن هذا السؤال" in page.content()
+    page.get_by_label("لنفسي").check()
+    page.locator('input[name="danger_now"][value="no"]').check()
+    page.locator('input[name="self_harm"][value="no"]').check()
+    _fits(page)
+    _next(page)
+    page.get_by_label("واتساب").check()
+    page.get_by_label("المال").check()
+    page.locator('input[name="published"][value="no"]').check()
+    page.get_by_label("هذا الأسبوع").check()
+    page.get_by_label("أخبرينا بما حدث بكلماتك (اختياري)").fill("يهددني بنشر الصور (مثال)")
+    _fits(page)
+    _next(page)
+    page.get_by_label("أرقام الهاتف التي يستخدمها (اختياري)").fill("0770 000 0000")
+    _next(page)
+    page.get_by_label("أين تسكنين؟").select_option("qayyarah")
+    page.get_by_label("من 18 إلى 24 سنة").check()
+    _next(page)
+    page.get_by_label("عبر هذا الموقع فقط").check()
+    _fits(page)
+    _next(page)
+    page.get_by_label("أن أتحدث مع شخص ما").check()
+    _next(page)
+    _fits(page)
+    page.get_by_role("button", name="إرسال").click()
+    code = page.locator(".receipt-code").inner_text()
+    assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", code)
+    _fits(page)
+    return code.replace(" ", "")
+
+
+def test_a_complete_report_in_arabic_with_javascript(personas, live_server, page) -> None:
+    code = report_in_browser(page, live_server.url, check_missing=True)
+    case = Case.objects.get()
+    assert case.organisation == personas.ngo and case.platform == "whatsapp"
+    assert services.find_by_code(code).access.case == case
+    # Reloading the last page does not show the code again.
+    page.reload()
+    assert code[:4] not in page.locator("main").inner_text()
+
+
+def test_a_complete_report_with_javascript_off(personas, live_server, browser) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="ar", viewport={"width": 320, "height": 720})
+    page = context.new_page()
+    try:
+        code = report_in_browser(page, live_server.url, check_missing=True)
+        assert services.find_by_code(code) is not None
+        assert Case.objects.count() == 1
+    finally:
+        context.close()
+
+
+def test_she_reads_a_message_and_replies(personas, live_server, page) -> None:
+    case, code = make_case(personas.ngo)
+    case_services.add_message(
+        case=case, body="نحن هنا لمساعدتك (مثال)", sender=Sender.STAFF, author=personas.caseworker
+    )
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="لديّ رمز").click()
+    page.get_by_label("رمز المتابعة").fill(services.format_code(code))
+    page.get_by_role("button", name="متابعة").click()
+    assert "نحن هنا لمساعدتك (مثال)" in page.content()
+    _fits(page)
+    page.get_by_label("الرسالة").fill("شكراً، أنا بخير (مثال)")
+    page.get_by_role("button", name="إرسال الرسالة").click()
+    assert "أُرسلت رسالتك" in page.content()
+    assert "شكراً، أنا بخير (مثال)" in page.content()
+    assert CaseMessage.objects.filter(case=case, sender=Sender.SURVIVOR).count() == 1
+
+
+def test_quick_exit_by_button_and_by_escape(personas, live_server, page, neutral_url) -> None:
+    page.goto(f"{live_server.url}/step/1/")
+    page.get_by_label("لنفسي").check()
+    page.get_by_role("link", name="خروج سريع").click()
+    page.wait_for_url(neutral_url)
+    # The visit is over: her step is gone.
+    page.goto(f"{live_server.url}/step/1/")
+    assert not page.get_by_label("لنفسي").is_checked()
+    page.keyboard.press("Escape")
+    page.wait_for_url(neutral_url)
+    assert page.title() == "Weather"
+
+
+def test_quick_exit_without_javascript(personas, live_server, browser, neutral_url) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="ar", viewport={"width": 320, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/continue/")
+        page.get_by_role("link", name="خروج سريع").click()
+        page.wait_for_url(neutral_url)
+        assert page.title() == "Weather"
+    finally:
+        context.close()
+
+
+def test_the_duress_code_shows_an_empty_page(personas, live_server, page) -> None:
+    case, _code = make_case(personas.ngo)
+    case_services.add_message(case=case, body="رسالة خاصة (مثال)", sender=Sender.STAFF, author=personas.caseworker)
+    duress = services.set_duress_code(access=case.survivor_access)
+    page.goto(f"{live_server.url}/continue/")
+    page.get_by_label("رمز المتابعة").fill(services.format_code(duress))
+    page.get_by_role("button", name="متابعة").click()
+    assert "رسالة خاصة (مثال)" not in page.content()
+    assert "لا توجد رسائل بعد" in page.content()
+    case.refresh_from_db()
+    assert case.duress_suspected
+
+
+def test_browser_history_reveals_nothing(personas, live_server, browser, tmp_path) -> None:
+    profile = tmp_path / "profile"
+    context = browser.browser_type.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="ar", viewport={"width": 320, "height": 720}
+    )
+    try:
+        page = context.new_page()
+        code = report_in_browser(page, live_server.url)
+        case = Case.objects.get()
+        case_services.add_message(case=case, body="رد (مثال)", sender=Sender.STAFF, author=personas.caseworker)
+        page.goto(f"{live_server.url}/")
+        page.get_by_role("link", name="لديّ رمز").click()
+        page.get_by_label("رمز المتابعة").fill(code)
+        page.get_by_role("button", name="متابعة").click()
+        assert "رد (مثال)" in page.content()
+        page.get_by_label("الرسالة").fill("شكراً (مثال)")
+        page.get_by_role("button", name="إرسال الرسالة").click()
+    finally:
+        context.close()
+    history = sqlite3.connect(profile / "Default" / "History")
+    try:
+        rows = history.execute("SELECT url, title FROM urls").fetchall()
+    finally:
+        history.close()
+    assert rows, "the profile recorded no history at all"
+    for url, title in rows:
+        assert not REVEALING.search(url), url
+        assert not REVEALING.search(title or ""), title
+        assert code not in url and code[:8] not in url
+        assert title in ("", "معلومات مجتمعية"), title

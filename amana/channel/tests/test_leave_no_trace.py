@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.test import Client
+
+from amana.accounts.models import Role
+from amana.channel.services import format_code
+
+from .conftest import STEP_DATA, make_case, report_through_site
+
+pytestmark = pytest.mark.django_db
+SURVIVOR_PAGES = ["/", "/step/1/", "/continue/"]
+REVEALING = re.compile(r"report|extortion|case|code|بلاغ|ابتزاز", re.IGNORECASE)
+
+
+def _cookies_are_not_persistent(response) -> None:
+    for morsel in response.cookies.values():
+        assert not morsel["expires"] and not morsel["max-age"], morsel.output()
+
+
+def test_survivor_pages_are_never_cached_and_leave_no_persistent_cookie(personas, client: Client) -> None:
+    for url in SURVIVOR_PAGES:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+        _cookies_are_not_persistent(response)
+    for number, data in enumerate(STEP_DATA, start=1):
+        response = client.post(f"/step/{number}/", {**data, "next": "1"})
+        assert "no-store" in response["Cache-Control"]
+        _cookies_are_not_persistent(response)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    _cookies_are_not_persistent(response)
+
+
+def test_titles_and_addresses_are_neutral(personas, client: Client) -> None:
+    urls = [*SURVIVOR_PAGES, "/step/2/", "/step/last/", "/step/end/", "/continue/page/"]
+    for url in urls:
+        assert not REVEALING.search(url)
+    for number, data in enumerate(STEP_DATA, start=1):
+        client.post(f"/step/{number}/", {**data, "next": "1"})
+    for url in [*SURVIVOR_PAGES, "/step/3/", "/step/last/"]:
+        title = re.search(r"<title>(.*?)</title>", client.get(url).content.decode(), re.S).group(1)
+        assert title.strip() == "معلومات مجتمعية"
+
+
+def test_sensitive_fields_ask_the_browser_not_to_remember(personas, client: Client) -> None:
+    pages = []
+    for number, data in enumerate(STEP_DATA, start=1):
+        pages.append(client.get(f"/step/{number}/").content.decode())
+        client.post(f"/step/{number}/", {**data, "next": "1"})
+    pages.append(client.get("/continue/").content.decode())
+    for page in pages:
+        for field in re.findall(r"<(?:input|textarea)[^>]*>", page):
+            if 'type="hidden"' in field or 'type="radio"' in field or 'type="checkbox"' in field:
+                continue
+            assert 'autocomplete="off"' in field, field
+
+
+def test_no_address_is_stored_anywhere_after_a_report_and_a_follow_up(personas) -> None:
+    client = Client(REMOTE_ADDR="203.0.113.201")
+    code = report_through_site(client)
+    client.post("/continue/", {"code": "0000 0000 0000 0000"})
+    client.post("/continue/", {"code": code})
+    client.post("/continue/write/", {"body": "hello (example)"})
+    for model in apps.get_models():
+        text_fields = [f.name for f in model._meta.get_fields() if isinstance(f, models.CharField | models.TextField)]
+        for row in model.objects.values(*text_fields) if text_fields else []:
+            for value in row.values():
+                assert "203.0.113.201" not in str(value or ""), model
+
+
+def test_quick_exit_ends_the_visit_and_clears_the_site(personas, client: Client, settings) -> None:
+    settings.AMANA_QUICK_EXIT_URL = "https://weather.example/"
+    client.post("/step/1/", {**STEP_DATA[0], "next": "1"})
+    page = client.get("/step/2/").content.decode()
+    assert 'href="/leave/"' in page and "خروج سريع" in page
+    response = client.get("/leave/")
+    assert response.status_code == 302 and response["Location"] == "https://weather.example/"
+    assert "cookies" in response["Clear-Site-Data"] and "cache" in response["Clear-Site-Data"]
+    # Nothing of her visit is left: the steps start again.
+    assert client.get("/step/2/")["Location"] == "/step/1/"
+
+
+def test_quick_exit_also_ends_a_follow_up_visit(personas, client: Client) -> None:
+    _case, code = make_case(personas.ngo)
+    client.post("/continue/", {"code": format_code(code)})
+    client.get("/leave/")
+    assert client.get("/continue/page/")["Location"] == "/continue/"
+
+
+def test_every_public_page_has_the_quick_exit_but_signed_in_staff_pages_do_not(personas, client: Client, login) -> None:
+    for url in [*SURVIVOR_PAGES, "/no/such/page/", "/staff/login/"]:
+        assert "data-quick-exit" in client.get(url).content.decode(), url
+    staff = login(personas.caseworker)
+    assert "data-quick-exit" not in staff.get("/staff/").content.decode()
+    assert personas.caseworker.has_role(Role.CASEWORKER)
+
+
+def test_the_escape_script_is_our_own_small_file(client: Client, personas) -> None:
+    page = client.get("/").content.decode()
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
+    assert scripts == ["/static/amana/exit.js"]
+    assert "<script>" not in page
+    external = [url for url in re.findall(r'(?:src|href|action)="([^"]+)"', page) if "//" in url]
+    assert external == []

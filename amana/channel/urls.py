@@ -1,0 +1,19 @@
+"""Public addresses: neutral words only, so that browser history says nothing about why she came."""
+
+from django.urls import path
+
+from amana.channel import views
+
+app_name = "channel"
+urlpatterns = [
+    path("step/<int:number>/", views.step, name="step"),
+    path("step/last/", views.send, name="send"),
+    path("step/end/", views.done, name="done"),
+    path("continue/", views.follow_up_start, name="follow_up_start"),
+    path("continue/page/", views.follow_up_page, name="follow_up"),
+    path("continue/write/", views.follow_up_reply, name="follow_up_reply"),
+    path("continue/add/", views.follow_up_files, name="follow_up_files"),
+    path("continue/choices/", views.follow_up_choices, name="follow_up_choices"),
+    path("continue/second/", views.follow_up_duress, name="follow_up_duress"),
+    path("leave/", views.leave, name="leave"),
+]
