@@ -76,6 +76,12 @@ SECTIONS: list[Section] = [
         roles=frozenset({Role.SUPERVISOR, Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
     ),
     Section(
+        url_name="accounts:organisations",
+        title=_("Organisations and members"),
+        description=_("Add members, reset forgotten passwords and lost authenticators, remove people who left."),
+        roles=frozenset({Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
+    ),
+    Section(
         url_name="admin:index",
         title=_("System administration"),
         description=_("Organisations, staff members and settings."),

@@ -53,6 +53,10 @@ def logins_file() -> Path:
     return settings.VAR_DIR / "demo-logins.txt"
 
 
+def recovery_keys_file() -> Path:
+    return settings.VAR_DIR / "demo-recovery-keys.txt"
+
+
 @transaction.atomic
 def create_demo_data() -> list[DemoLogin]:
     """Create the demo organisations and staff once; on later runs return the saved logins."""
@@ -82,6 +86,7 @@ def create_demo_data() -> list[DemoLogin]:
         device = TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
         key = b32encode(device.bin_key).decode().rstrip("=")
         logins.append(DemoLogin(username, password, key, device.config_url))
+    save_recovery_keys({organisation.name: organisation.recovery_key for organisation in organisations})  # type: ignore[attr-defined]
     return logins
 
 
@@ -91,6 +96,21 @@ def save_logins(logins: list[DemoLogin]) -> None:
     lines = [f"{login.username}\t{login.password}\t{login.totp_key_base32}\t{login.otpauth_uri}" for login in logins]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(0o600)
+
+
+def save_recovery_keys(keys: dict[str, str]) -> None:
+    # A real organisation prints its recovery key and keeps it offline; the demo keeps it here.
+    path = recovery_keys_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{name}\t{key}\n" for name, key in keys.items()), encoding="utf-8")
+    path.chmod(0o600)
+
+
+def load_recovery_keys() -> list[tuple[str, str]]:
+    path = recovery_keys_file()
+    if not path.exists():
+        return []
+    return [tuple(line.split("\t", 1)) for line in path.read_text(encoding="utf-8").splitlines() if line]  # type: ignore[misc]
 
 
 def load_logins() -> list[DemoLogin]:

@@ -4,7 +4,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
+
+from amana.accounts.models import ROLE_ORGANISATION_KINDS, Organisation, OrganisationKind, Role, User
 
 # Arabic-Indic and Extended Arabic-Indic (Persian) digits, as phones in Iraq type them.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -101,3 +104,94 @@ class PasswordChangeForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("new_password", error)
         return cleaned
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={
+            "required": _("Enter the organisation's name."),
+            "max_length": _("A name has at most 200 characters."),
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=OrganisationKind.choices,
+        error_messages={"required": _("Choose a kind."), "invalid_choice": _("Choose one of the listed kinds.")},
+    )
+    area = forms.CharField(
+        label=_("Area"), max_length=120, required=False, help_text=_("For example Qayyarah or South Mosul.")
+    )
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if Organisation.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(_("An organisation with this name exists already."), code="duplicate")
+        return name
+
+
+class RecoveryKeyField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Organisation recovery key"))
+        kwargs.setdefault("max_length", 80)
+        kwargs.setdefault("strip", True)
+        kwargs.setdefault(
+            "help_text",
+            _("Only needed when your own account does not hold the organisation's key. Type it as printed."),
+        )
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr", "class": "code"}))
+        kwargs.setdefault("error_messages", {"max_length": _("A recovery key has at most 80 characters.")})
+        super().__init__(**kwargs)
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr"}),
+        error_messages={
+            "required": _("Enter a user name."),
+            "max_length": _("A user name has at most 150 characters."),
+        },
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one role."),
+            "invalid_choice": _("Choose only roles that fit this organisation."),
+        },
+    )
+    recovery_key = RecoveryKeyField(required=False)
+
+    def __init__(self, *args: Any, organisation: Organisation, may_make_system_admins: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = [  # type: ignore[attr-defined]  # a MultipleChoiceField
+            (value, label)
+            for value, label in Role.choices
+            if organisation.kind in ROLE_ORGANISATION_KINDS[value]
+            and (value != Role.SYSTEM_ADMIN or may_make_system_admins)
+        ]
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name is taken."), code="duplicate")
+        return username
+
+
+class MemberActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("password", "password"),
+            ("second_factor", "second_factor"),
+            ("key", "key"),
+            ("deactivate", "deactivate"),
+        ],
+        error_messages={"required": _("Choose what to do."), "invalid_choice": _("Choose what to do.")},
+    )
+    recovery_key = RecoveryKeyField(required=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -84,6 +85,53 @@ def create_member(
         vault.add_member_key(organisation=organisation, user=user, keyring=keyring)
     record(actor=actor, action="member.created", target=user)
     return user
+
+
+def temporary_password() -> str:
+    """A password to hand over once; long and random enough to pass every validator."""
+    return f"tmp-{secrets.token_urlsafe(15)}"
+
+
+@transaction.atomic
+def deactivate_member(*, actor: User, member: User) -> None:
+    """Someone leaves: they can no longer sign in, their sessions end and their copy of the
+    organisation's key is deleted, so even their old password opens nothing."""
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    User.objects.filter(pk=member.pk).update(session_epoch=F("session_epoch") + 1)
+    if member.organisation is not None:
+        vault.remove_member_key(organisation=member.organisation, user=member)
+    record(actor=actor, action="member.deactivated", target=member)
+
+
+@transaction.atomic
+def reset_member_password(*, actor: User, member: User, keyring: vault.Keyring) -> str:
+    """A member forgot their password: a temporary one, a new key pair, and the organisation's key
+    sealed to it from the keyring (the admin's own, or one opened with the recovery key)."""
+    password = temporary_password()
+    vault.reset_user_key(user=member, new_password=password, keyring=keyring)
+    member.set_password(password)
+    member.save(update_fields=["password"])
+    User.objects.filter(pk=member.pk).update(session_epoch=F("session_epoch") + 1)
+    clear_login_failures(member.username)
+    record(actor=actor, action="member.password_reset", target=member)
+    return password
+
+
+@transaction.atomic
+def reset_member_second_factor(*, actor: User, member: User) -> None:
+    """A member lost their phone: they enrol a new authenticator at their next sign-in."""
+    TOTPDevice.objects.filter(user=member).delete()
+    User.objects.filter(pk=member.pk).update(session_epoch=F("session_epoch") + 1)
+    record(actor=actor, action="member.second_factor_reset", target=member)
+
+
+@transaction.atomic
+def give_member_key(*, actor: User, member: User, keyring: vault.Keyring) -> None:
+    if member.organisation is None:
+        raise RoleNotAllowed("A member without an organisation holds no organisation key.")
+    vault.add_member_key(organisation=member.organisation, user=member, keyring=keyring)
+    record(actor=actor, action="member.key_given", target=member)
 
 
 def _name_hash(name: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amana.accounts import views
+from amana.accounts import organisation_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,4 +10,13 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("logout/everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
     path("account/", views.account_view, name="account"),
+    path("organisations/", organisation_views.organisation_list, name="organisations"),
+    path("organisations/new/", organisation_views.organisation_new, name="organisation_new"),
+    path("organisations/<int:organisation_id>/members/", organisation_views.member_list, name="members"),
+    path("organisations/<int:organisation_id>/members/new/", organisation_views.member_new, name="member_new"),
+    path(
+        "organisations/<int:organisation_id>/members/<int:member_id>/",
+        organisation_views.member_action,
+        name="member_action",
+    ),
 ]

@@ -218,3 +218,18 @@ def test_the_admin_login_form_cannot_bypass_the_second_factor(personas, client: 
     response = client.post("/staff/admin/login/", {"username": "system.admin", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/staff/admin/").status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2id_at_full_cost_outside_test_suites(settings) -> None:
+    from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher, make_password
+
+    settings.AMANA_KDF_COST = "moderate"
+    encoded = make_password("a long example passphrase")
+    assert encoded.startswith("argon2$argon2id$")
+    hasher = identify_hasher(encoded)
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (
+        Argon2PasswordHasher.time_cost,
+        Argon2PasswordHasher.memory_cost,
+        Argon2PasswordHasher.parallelism,
+    )
+    assert f"m={Argon2PasswordHasher.memory_cost},t={Argon2PasswordHasher.time_cost}" in encoded

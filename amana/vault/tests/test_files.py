@@ -38,7 +38,8 @@ def test_files_of_any_size_round_trip(keyrings, case_lockers, size: int) -> None
     data = os.urandom(size)
     name = vault.seal_file(case_lockers["evidence"], io.BytesIO(data))
     assert b"".join(vault.open_file(case_lockers["evidence"], name, keyring=keyrings["caseworker"])) == data
-    assert stored_path(name).read_bytes().find(data) == (0 if not data else -1)
+    if size >= 16:  # a short value may occur in random ciphertext by chance
+        assert data not in stored_path(name).read_bytes()
 
 
 def test_a_large_file_is_encrypted_and_read_in_constant_memory(keyrings, case_lockers) -> None:

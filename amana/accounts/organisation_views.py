@@ -1,0 +1,147 @@
+"""Organisations and their members: created, restored and removed by admins, keys included."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from amana.accounts import services
+from amana.accounts.access import require_roles
+from amana.accounts.forms import MemberActionForm, MemberForm, OrganisationForm
+from amana.accounts.models import Organisation, Role, User
+from amana.accounts.selectors import get_member_for, get_organisation_for, members_of, organisations_managed_by
+from amana.vault import services as vault
+
+ADMIN_ROLES = (Role.ORG_ADMIN, Role.SYSTEM_ADMIN)
+
+
+def _admin_keyring(request: HttpRequest, organisation: Organisation, form: forms.Form) -> vault.Keyring | None:
+    """The key that lets an admin seal the organisation's key to a member: the recovery key if
+    typed, else the admin's own. Adds a form error and returns None when neither opens it."""
+    recovery_key = form.cleaned_data.get("recovery_key")
+    if recovery_key:
+        try:
+            return vault.keyring_from_recovery(organisation=organisation, recovery_key=recovery_key)
+        except vault.WrongSecret:
+            form.add_error(
+                "recovery_key", _("This recovery key does not open the organisation's key. Check it and try again.")
+            )
+            return None
+    try:
+        keyring = vault.keyring_for(request)
+    except vault.Locked:
+        keyring = None
+    if keyring is None or not keyring.holds_organisation(organisation.pk):
+        form.add_error(
+            "recovery_key",
+            _("Your account does not hold this organisation's key. Type the organisation's recovery key."),
+        )
+        return None
+    return keyring
+
+
+@require_GET
+@require_roles(*ADMIN_ROLES)
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    organisations = organisations_managed_by(request.user)  # type: ignore[arg-type]
+    context = {"organisations": organisations, "can_create": request.user.has_role(Role.SYSTEM_ADMIN)}  # type: ignore[union-attr]
+    return render(request, "accounts/organisations.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@require_roles(Role.SYSTEM_ADMIN)
+def organisation_new(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.create_organisation(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        # Shown once, in the answer to the POST itself, and never stored readably.
+        context = {"organisation": organisation, "recovery_key": organisation.recovery_key}  # type: ignore[attr-defined]
+        return render(request, "accounts/recovery_key.html", context)
+    return render(request, "accounts/organisation_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+@require_roles(*ADMIN_ROLES)
+def member_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = get_organisation_for(request.user, organisation_id)  # type: ignore[arg-type]
+    context = {"organisation": organisation, "members": members_of(organisation), "action_form": MemberActionForm()}
+    return render(request, "accounts/members.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@require_roles(*ADMIN_ROLES)
+def member_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = get_organisation_for(request.user, organisation_id)  # type: ignore[arg-type]
+    may_make_system_admins = request.user.has_role(Role.SYSTEM_ADMIN)  # type: ignore[union-attr]
+    form = MemberForm(request.POST or None, organisation=organisation, may_make_system_admins=may_make_system_admins)
+    if request.method == "POST" and form.is_valid():
+        keyring = _admin_keyring(request, organisation, form)
+        if keyring is not None:
+            password = services.temporary_password()
+            member = services.create_member(
+                actor=request.user,  # type: ignore[arg-type]
+                organisation=organisation,
+                username=form.cleaned_data["username"],
+                password=password,
+                roles=form.cleaned_data["roles"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                keyring=keyring,
+            )
+            context = {"organisation": organisation, "member": member, "password": password}
+            return render(request, "accounts/member_password.html", context)
+    context = {"organisation": organisation, "form": form}
+    return render(request, "accounts/member_new.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_POST
+@require_roles(*ADMIN_ROLES)
+def member_action(request: HttpRequest, organisation_id: int, member_id: int) -> HttpResponse:
+    """Reset a password or second factor, give the organisation's key, or deactivate a member."""
+    member = get_member_for(request.user, organisation_id, member_id)  # type: ignore[arg-type]
+    organisation = get_organisation_for(request.user, organisation_id)  # type: ignore[arg-type]
+    actor: User = request.user  # type: ignore[assignment]
+    if member.has_role(Role.SYSTEM_ADMIN) and not actor.has_role(Role.SYSTEM_ADMIN):
+        # Otherwise an organisation admin could take over a system admin's account.
+        raise PermissionDenied
+    form = MemberActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That action could not be done. Choose it again from the list."))
+        return redirect("accounts:members", organisation_id=organisation.pk)
+    action = form.cleaned_data["action"]
+    if action == "deactivate":
+        if member.pk == actor.pk:
+            messages.error(request, _("You cannot deactivate your own account."))
+        else:
+            services.deactivate_member(actor=actor, member=member)
+            messages.success(request, _("%(name)s can no longer sign in.") % {"name": member.username})
+    elif action == "second_factor":
+        services.reset_member_second_factor(actor=actor, member=member)
+        messages.success(
+            request, _("%(name)s will set up a new authenticator at the next sign-in.") % {"name": member.username}
+        )
+    else:
+        keyring = _admin_keyring(request, organisation, form)
+        if keyring is None:
+            for error in form.errors.get("recovery_key", []):
+                messages.error(request, str(error))
+        elif action == "key":
+            services.give_member_key(actor=actor, member=member, keyring=keyring)
+            messages.success(request, _("%(name)s can now open the organisation's data.") % {"name": member.username})
+        else:
+            password = services.reset_member_password(actor=actor, member=member, keyring=keyring)
+            return render(
+                request,
+                "accounts/member_password.html",
+                {"organisation": organisation, "member": member, "password": password, "reset": True},
+            )
+    return redirect("accounts:members", organisation_id=organisation.pk)
