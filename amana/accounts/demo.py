@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amana.accounts import services
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
+from amana.channel.demo import create_demo_hotlines
 from amana.vault import services as vault
 
 DEMO_ORGANISATIONS = [
@@ -87,6 +88,7 @@ def create_demo_data() -> list[DemoLogin]:
         key = b32encode(device.bin_key).decode().rstrip("=")
         logins.append(DemoLogin(username, password, key, device.config_url))
     save_recovery_keys({organisation.name: organisation.recovery_key for organisation in organisations})  # type: ignore[attr-defined]
+    create_demo_hotlines()
     return logins
 
 

@@ -26,6 +26,24 @@ SURVIVOR_KEYS = (DRAFT, FOLLOW_UP, SHOW_ONCE, SEEN)
 SEEN_RESOLUTION = 60
 
 
+def forget_idle_visits() -> int:
+    """Delete the stored sessions of survivor visits idle past the limit; returns how many.
+
+    A visit is otherwise forgotten only at her next request, and a phone closed mid-report would
+    leave what she typed in the session store until the session expires. Run it every few minutes.
+    """
+    from django.contrib.sessions.models import Session
+
+    limit = int(time.time()) - settings.AMANA_SURVIVOR_IDLE_SECONDS
+    idle = []
+    for stored in Session.objects.only("session_key", "session_data").iterator(chunk_size=500):
+        data = stored.get_decoded()
+        if data.get(SEEN) is not None and data[SEEN] < limit and "_auth_user_id" not in data:
+            idle.append(stored.session_key)
+    Session.objects.filter(session_key__in=idle).delete()
+    return len(idle)
+
+
 def forget_when_idle(session: SessionBase) -> None:
     """Drop everything of her visit after the idle time; refresh the last-seen time now and then."""
     now = int(time.time())

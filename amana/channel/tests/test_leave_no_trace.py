@@ -107,3 +107,23 @@ def test_the_escape_script_is_our_own_small_file(client: Client, personas) -> No
     assert "<script>" not in page
     external = [url for url in re.findall(r'(?:src|href|action)="([^"]+)"', page) if "//" in url]
     assert external == []
+
+
+def test_an_abandoned_visit_is_deleted_from_the_session_store(personas, client: Client, settings) -> None:
+    import time
+
+    from django.contrib.sessions.models import Session
+    from django.core.management import call_command
+
+    from amana.channel.survivor_session import SEEN
+
+    client.post("/step/1/", {**STEP_DATA[0], "next": "1"})
+    client.post("/step/2/", {**STEP_DATA[1], "next": "1"})
+    call_command("forget_idle_visits", stdout=None)
+    assert Session.objects.count() == 1  # still fresh
+    session = client.session
+    session[SEEN] = int(time.time()) - settings.AMANA_SURVIVOR_IDLE_SECONDS - 5
+    session.save()
+    call_command("forget_idle_visits")
+    assert Session.objects.count() == 0
+    assert client.get("/step/3/")["Location"] == "/step/1/"
