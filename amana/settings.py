@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "amana.accounts",
     "amana.audit",
     "amana.vault",
+    "amana.evidence",
     "amana.cases",
     "amana.channel",
 ]
