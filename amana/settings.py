@@ -111,6 +111,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 
+# Sessions are stored encrypted under a key only the browser's cookie carries (amana.vault.sessions).
+SESSION_ENGINE = "amana.vault.sessions"
 # Staff sessions: no persistent cookie, an idle timeout and an absolute limit.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("AMANA_SESSION_MAX_SECONDS", 8 * 3600, minimum=300)

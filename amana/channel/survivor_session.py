@@ -15,6 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import QueryDict
+from django.utils import timezone
+
+from amana.vault import services as vault
+from amana.vault.models import SealedSession
+from amana.vault.sessions import IDLE_SECONDS_KEY
 
 DRAFT = "amana_draft"
 FOLLOW_UP = "amana_follow_up"
@@ -27,21 +32,16 @@ SEEN_RESOLUTION = 60
 
 
 def forget_idle_visits() -> int:
-    """Delete the stored sessions of survivor visits idle past the limit; returns how many.
+    """Delete stored sessions past their expiry; returns how many.
 
-    A visit is otherwise forgotten only at her next request, and a phone closed mid-report would
-    leave what she typed in the session store until the session expires. Run it every few minutes.
+    A survivor's visit asks the session store to expire it after the idle limit (see
+    forget_when_idle), so a phone closed mid-report leaves nothing behind for longer than that;
+    the stored row is encrypted under her cookie in any case. Run it every few minutes.
     """
-    from django.contrib.sessions.models import Session
-
-    limit = int(time.time()) - settings.AMANA_SURVIVOR_IDLE_SECONDS
-    idle = []
-    for stored in Session.objects.only("session_key", "session_data").iterator(chunk_size=500):
-        data = stored.get_decoded()
-        if data.get(SEEN) is not None and data[SEEN] < limit and "_auth_user_id" not in data:
-            idle.append(stored.session_key)
-    Session.objects.filter(session_key__in=idle).delete()
-    return len(idle)
+    expired = SealedSession.objects.filter(expire_date__lte=timezone.now())
+    count = expired.count()
+    expired.delete()
+    return count
 
 
 def forget_when_idle(session: SessionBase) -> None:
@@ -54,6 +54,7 @@ def forget_when_idle(session: SessionBase) -> None:
         seen = None
     if seen is None or now - seen >= SEEN_RESOLUTION:
         session[SEEN] = now
+        session[IDLE_SECONDS_KEY] = settings.AMANA_SURVIVOR_IDLE_SECONDS
 
 
 class Draft:
@@ -118,22 +119,26 @@ class FollowUp:
     """Who came back with a code: the case's access row, and whether the code was the duress code."""
 
     access_id: int
-    code: str
     duress: bool
 
 
-def start_follow_up(session: SessionBase, *, access_id: int, code: str, duress: bool) -> None:
+def start_follow_up(session: SessionBase, *, access_id: int, keyring: vault.Keyring | None, duress: bool) -> None:
+    """Remember for this visit which case she opened and the key her code unlocked.
+
+    The code itself is not kept, and under duress nothing that opens her case is kept at all.
+    """
     # A fresh session key: nothing from before the code was entered carries over.
     session.cycle_key()
-    # Under duress the real code was never typed, and nothing that opens her case is kept.
-    session[FOLLOW_UP] = {"access": access_id, "code": "" if duress else code, "duress": duress}
+    session[FOLLOW_UP] = {"access": access_id, "duress": duress}
+    if keyring is not None and not duress:
+        vault.remember_survivor_keyring(session, keyring)
 
 
 def follow_up(session: SessionBase) -> FollowUp | None:
     data = session.get(FOLLOW_UP)
     if not data:
         return None
-    return FollowUp(access_id=int(data["access"]), code=str(data["code"]), duress=bool(data["duress"]))
+    return FollowUp(access_id=int(data["access"]), duress=bool(data["duress"]))
 
 
 def show_once(session: SessionBase, value: dict[str, Any]) -> None:

@@ -249,11 +249,13 @@ def follow_up_start(request: HttpRequest) -> HttpResponse:
                 services.note_wrong_guess(client)
                 form.add_error("code", _("This code was not found. Please check the digits and try again."))
             else:
+                keyring = None
                 if found.duress:
                     services.duress_code_used(access=found.access)
-                start_follow_up(
-                    request.session, access_id=found.access.pk, code=form.cleaned_data["code"], duress=found.duress
-                )
+                else:
+                    # The slow key derivation is paid once here; the key is kept for this visit.
+                    keyring = vault.survivor_keyring(found.access.survivor_key, form.cleaned_data["code"])
+                start_follow_up(request.session, access_id=found.access.pk, keyring=keyring, duress=found.duress)
                 return redirect("channel:follow_up")
     if form.errors and status == 200:
         status = 400
@@ -293,7 +295,9 @@ def _follow_up_page(
         return render(request, "channel/follow_up.html", context, status=status)
     case = access.case
     try:
-        keyring = vault.survivor_keyring(access.survivor_key, visit.code)
+        keyring = vault.recall_survivor_keyring(request.session)
+        if keyring is None:
+            raise vault.Locked
         conversation = case_selectors.open_messages(case, keyring=keyring)
     except VaultError:
         request.session.flush()

@@ -129,3 +129,21 @@ def user_keyring(user: User, password: str) -> Keyring:
         raise Locked
     private_key = unlock_with_secret(user_key, password)
     return Keyring(user=user, organisation_keys=_organisation_keys(user, private_key))
+
+
+SURVIVOR_SESSION_KEY = "amana_vault_survivor_keys"
+
+
+def remember_survivor_keyring(session: Any, keyring: Keyring) -> None:
+    """Keep a survivor's unlocked key for the rest of her visit, so her code is typed (and the
+    slow key derivation paid) once. The session store keeps it encrypted under her cookie."""
+    session[SURVIVOR_SESSION_KEY] = {
+        str(key_id): base64.b64encode(private_key).decode() for key_id, private_key in keyring.survivor_keys.items()
+    }
+
+
+def recall_survivor_keyring(session: Any) -> Keyring | None:
+    stored = session.get(SURVIVOR_SESSION_KEY)
+    if not stored:
+        return None
+    return Keyring(survivor_keys={int(key_id): base64.b64decode(value) for key_id, value in stored.items()})

@@ -6,6 +6,7 @@ or sealed to another key pair's public key. Public keys are stored plain.
 
 from __future__ import annotations
 
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -135,3 +136,17 @@ class LockerGrant(models.Model):
 
     def __str__(self) -> str:
         return f"grant {self.pk} on {self.locker_key}"
+
+
+class SealedSession(AbstractBaseSession):
+    """A session row stored by amana.vault.sessions: hashed key, encrypted data."""
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from amana.vault.sessions import SessionStore
+
+        return SessionStore

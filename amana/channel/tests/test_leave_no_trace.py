@@ -110,20 +110,21 @@ def test_the_escape_script_is_our_own_small_file(client: Client, personas) -> No
 
 
 def test_an_abandoned_visit_is_deleted_from_the_session_store(personas, client: Client, settings) -> None:
-    import time
+    from datetime import timedelta
 
-    from django.contrib.sessions.models import Session
     from django.core.management import call_command
+    from django.utils import timezone
 
-    from amana.channel.survivor_session import SEEN
+    from amana.vault.models import SealedSession
 
     client.post("/step/1/", {**STEP_DATA[0], "next": "1"})
     client.post("/step/2/", {**STEP_DATA[1], "next": "1"})
+    stored = SealedSession.objects.get()
+    # Her visit expires after the idle limit, far sooner than a staff session.
+    assert stored.expire_date <= timezone.now() + timedelta(seconds=settings.AMANA_SURVIVOR_IDLE_SECONDS + 5)
     call_command("forget_idle_visits", stdout=None)
-    assert Session.objects.count() == 1  # still fresh
-    session = client.session
-    session[SEEN] = int(time.time()) - settings.AMANA_SURVIVOR_IDLE_SECONDS - 5
-    session.save()
+    assert SealedSession.objects.count() == 1  # still fresh
+    SealedSession.objects.update(expire_date=timezone.now() - timedelta(seconds=1))  # the idle time passes
     call_command("forget_idle_visits")
-    assert Session.objects.count() == 0
+    assert SealedSession.objects.count() == 0
     assert client.get("/step/3/")["Location"] == "/step/1/"
