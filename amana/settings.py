@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "amana.evidence",
     "amana.cases",
     "amana.channel",
+    "amana.community",
 ]
 
 MIDDLEWARE = [

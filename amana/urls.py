@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("amana.channel.urls")),
     path("staff/", include("amana.accounts.urls")),
     path("staff/audit/", include("amana.audit.urls")),
+    path("staff/community/", include("amana.community.urls")),
     path("staff/cases/", include("amana.cases.urls")),
     path("staff/intake/", include("amana.channel.staff_urls")),
     path("staff/admin/", admin.site.urls),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from amana.accounts.models import Role
 from amana.cases import menu as cases_menu
 from amana.channel import menu as channel_menu
+from amana.community import menu as community_menu
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
@@ -98,6 +99,18 @@ SECTIONS: list[Section] = [
         title=channel_menu.INTAKE_TITLE,
         description=channel_menu.INTAKE_DESCRIPTION,
         roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.CPT_MEMBER}),
+    ),
+    Section(
+        url_name="community:overview",
+        title=community_menu.PROGRAMME_TITLE,
+        description=community_menu.PROGRAMME_DESCRIPTION,
+        roles=frozenset({Role.ME_OFFICER}),
+    ),
+    Section(
+        url_name="community:teams",
+        title=community_menu.TEAM_TITLE,
+        description=community_menu.TEAM_DESCRIPTION,
+        roles=frozenset({Role.CPT_MEMBER}),
     ),
 ]
 

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from amana.accounts import services
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
 from amana.channel.demo import create_demo_hotlines
+from amana.community.demo import create_community_demo
 from amana.vault import services as vault
 
 DEMO_ORGANISATIONS = [
@@ -89,6 +90,7 @@ def create_demo_data() -> list[DemoLogin]:
         logins.append(DemoLogin(username, password, key, device.config_url))
     save_recovery_keys({organisation.name: organisation.recovery_key for organisation in organisations})  # type: ignore[attr-defined]
     create_demo_hotlines()
+    create_community_demo(officer=User.objects.get(username="demo.me"), team_organisation=organisations[1])
     return logins
 
 

@@ -1,0 +1,104 @@
+"""Every screen of the community programme, for every persona: allowed or 403."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from amana.community import services
+from amana.community.tests.conftest import make_action_point, make_forum, make_training
+
+EVERYONE = [
+    "caseworker",
+    "supervisor",
+    "me_officer",
+    "org_admin",
+    "system_admin",
+    "cpt_member",
+    "liaison",
+    "provider_staff",
+    "outsider",
+]
+
+
+@pytest.fixture
+def screens(personas) -> dict[str, list[str]]:
+    forum = make_forum(personas.me_officer, date(2022, 6, 5))
+    action_point = make_action_point(personas.me_officer, forum)
+    training = make_training(personas.me_officer)
+    team = services.create_team(actor=personas.me_officer, organisation=personas.cpt, area="Qayyarah (example)")
+    member = services.add_member(actor=personas.me_officer, team=team, name="Example Member", role="member")
+    base = "/staff/community"
+    return {
+        "get": [
+            f"{base}/",
+            f"{base}/forums/",
+            f"{base}/forums/new/",
+            f"{base}/forums/{forum.pk}/",
+            f"{base}/forums/{forum.pk}/attendance/",
+            f"{base}/forums/{forum.pk}/attendance/import/",
+            f"{base}/action-points/",
+            f"{base}/action-points/export.csv",
+            f"{base}/action-points/export.xlsx",
+            f"{base}/action-points/{action_point.pk}/",
+            f"{base}/activities/",
+            f"{base}/activities/new/",
+            f"{base}/activities/{training.pk}/",
+            f"{base}/activities/{training.pk}/scores/",
+            f"{base}/activities/{training.pk}/attendance/",
+            f"{base}/activities/{training.pk}/attendance/import/",
+            f"{base}/attendance-sheet.csv",
+            f"{base}/attendance-sheet.xlsx",
+            f"{base}/catalogue/",
+            f"{base}/teams/new/",
+        ],
+        "post": [
+            f"{base}/forums/{forum.pk}/concerns/",
+            f"{base}/forums/{forum.pk}/action-points/",
+            f"{base}/forums/{forum.pk}/reviews/{action_point.pk}/",
+            f"{base}/activities/{training.pk}/materials/",
+            f"{base}/teams/{team.pk}/members/",
+            f"{base}/teams/{team.pk}/members/{member.pk}/trainings/",
+            f"{base}/teams/{team.pk}/mentorship/",
+        ],
+        "team": [f"{base}/teams/", f"{base}/teams/{team.pk}/"],
+    }
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_every_screen_is_open_to_programme_officers_and_refused_to_others(personas, login, screens, persona) -> None:
+    client = login(getattr(personas, persona))
+    allowed = persona == "me_officer"
+    for url in screens["get"]:
+        assert client.get(url).status_code == (200 if allowed else 403), (persona, url)
+    for url in screens["post"]:
+        # An empty form: an officer gets it back with its errors, everyone else a refusal.
+        assert client.post(url, {}).status_code == (400 if allowed else 403), (persona, url)
+    for url in screens["team"]:
+        expected = 200 if persona in ("me_officer", "cpt_member") else 403
+        assert client.get(url).status_code == expected, (persona, url)
+
+
+def test_every_screen_requires_sign_in(db, client, screens) -> None:
+    for url in screens["get"] + screens["team"]:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/staff/login/"), url
+
+
+def test_the_menu_shows_the_programme_to_officers_and_the_team_to_its_members(personas, login) -> None:
+    assert "/staff/community/" in login(personas.me_officer).get("/staff/").content.decode()
+    home = login(personas.cpt_member).get("/staff/").content.decode()
+    assert "/staff/community/teams/" in home
+    assert 'href="/staff/community/"' not in home
+    assert "/staff/community/" not in login(personas.caseworker).get("/staff/").content.decode()
+
+
+def test_no_screen_of_the_programme_links_to_a_case(personas, login, screens) -> None:
+    client = login(personas.me_officer)
+    for url in screens["get"] + screens["team"]:
+        response = client.get(url)
+        if response["Content-Type"].startswith("text/html"):
+            content = response.content.decode()
+            main = content[content.index("<main") : content.index("</main>")]
+            assert "/staff/cases/" not in main, url

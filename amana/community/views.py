@@ -1,0 +1,443 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from amana.accounts.access import require_roles
+from amana.accounts.models import Role
+from amana.community import selectors, services
+from amana.community.exports import spreadsheet_response
+from amana.community.forms import (
+    CATALOGUES,
+    ActionPointForm,
+    ActivityForm,
+    AttendanceForm,
+    CatalogueEntryForm,
+    ConcernForm,
+    ForumForm,
+    ImportForm,
+    MaterialForm,
+    MemberForm,
+    MemberTrainingForm,
+    MentorshipForm,
+    ReviewForm,
+    TeamForm,
+    score_formset,
+)
+from amana.community.models import STILL_OPEN, Activity, ActivityKind, Audience, Forum, Institution, PeaceTeam, Topic
+from amana.community.sheets import SheetRejected, read_attendance_sheet
+from amana.vault import services as vault
+
+PAGE_SIZE = 25
+REVIEW_REFUSED = gettext_lazy(
+    "This action point cannot be reviewed at this forum: it is closed, already reviewed here, or from a later forum."
+)
+programme_staff = require_roles(Role.ME_OFFICER)
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# Overview
+
+
+@require_GET
+@programme_staff
+def overview(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    action_points = selectors.action_points_for(request.user)  # type: ignore[arg-type]  # verified staff
+    context = {
+        "forum_count": selectors.forums_for(request.user).count(),  # type: ignore[arg-type]
+        "open_count": action_points.filter(status__in=STILL_OPEN).count(),
+        "overdue_count": action_points.filter(status__in=STILL_OPEN, due_on__lt=today).count(),
+        "activity_count": selectors.activities_for(request.user).count(),  # type: ignore[arg-type]
+    }
+    return render(request, "community/overview.html", context)
+
+
+# Forums
+
+
+@require_GET
+@programme_staff
+def forum_list(request: HttpRequest) -> HttpResponse:
+    forums = selectors.forums_for(request.user).prefetch_related("institutions")  # type: ignore[arg-type]
+    return render(request, "community/forum_list.html", {"page": _page(request, forums)})
+
+
+@require_http_methods(["GET", "POST"])
+@programme_staff
+def forum_create(request: HttpRequest) -> HttpResponse:
+    form = ForumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        forum = services.create_forum(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("The forum is saved. Add its attendance, concerns and action points below."))
+        return redirect("community:forum", forum.pk)
+    context = {"form": form, "title": _("New Community Security Forum"), "submit": _("Save the forum")}
+    return render(request, "community/form_page.html", context, status=400 if form.errors else 200)
+
+
+def _forum_page(request: HttpRequest, forum: Forum, status: int = 200, **bound: Any) -> HttpResponse:
+    """The forum page, with any form that failed shown again with its errors."""
+    reviews = []
+    for action_point in selectors.action_points_to_review(forum):
+        done_here = next((r for r in action_point.reviews.all() if r.forum_id == forum.pk), None)
+        form = bound.get(f"review_{action_point.pk}") or ReviewForm(
+            prefix=f"review-{action_point.pk}", initial={"status": action_point.status}
+        )
+        reviews.append({"action_point": action_point, "done_here": done_here, "form": form})
+    context = {
+        "forum": forum,
+        "planned": forum.held_on > timezone.localdate(),
+        "attendance": selectors.attendance_table(forum),
+        "concerns": forum.concerns.all(),
+        "action_points": forum.action_points.select_related("owner"),
+        "reviews": reviews,
+        "concern_form": bound.get("concern_form") or ConcernForm(prefix="concern"),
+        "action_point_form": bound.get("action_point_form") or ActionPointForm(prefix="action"),
+    }
+    return render(request, "community/forum_detail.html", context, status=status)
+
+
+@require_GET
+@programme_staff
+def forum_detail(request: HttpRequest, forum_id: int) -> HttpResponse:
+    return _forum_page(request, selectors.get_forum_for(request.user, forum_id))  # type: ignore[arg-type]
+
+
+@require_POST
+@programme_staff
+def concern_add(request: HttpRequest, forum_id: int) -> HttpResponse:
+    forum = selectors.get_forum_for(request.user, forum_id)  # type: ignore[arg-type]
+    form = ConcernForm(request.POST, prefix="concern")
+    if not form.is_valid():
+        return _forum_page(request, forum, 400, concern_form=form)
+    services.add_concern(actor=request.user, forum=forum, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+    messages.success(request, _("The concern is saved."))
+    return redirect(reverse("community:forum", args=[forum.pk]) + "#concerns")
+
+
+@require_POST
+@programme_staff
+def action_point_add(request: HttpRequest, forum_id: int) -> HttpResponse:
+    forum = selectors.get_forum_for(request.user, forum_id)  # type: ignore[arg-type]
+    form = ActionPointForm(request.POST, prefix="action")
+    if not form.is_valid():
+        return _forum_page(request, forum, 400, action_point_form=form)
+    services.add_action_point(actor=request.user, forum=forum, **form.cleaned_data)  # type: ignore[arg-type]
+    messages.success(request, _("The action point is saved. It will come up for review at the next forum."))
+    return redirect(reverse("community:forum", args=[forum.pk]) + "#action-points")
+
+
+@require_POST
+@programme_staff
+def action_point_review(request: HttpRequest, forum_id: int, action_point_id: int) -> HttpResponse:
+    forum = selectors.get_forum_for(request.user, forum_id)  # type: ignore[arg-type]
+    action_point = selectors.get_action_point_for(request.user, action_point_id)  # type: ignore[arg-type]
+    form = ReviewForm(request.POST, prefix=f"review-{action_point.pk}")
+    if not form.is_valid():
+        return _forum_page(request, forum, 400, **{f"review_{action_point.pk}": form})
+    try:
+        services.review_action_point(actor=request.user, action_point=action_point, forum=forum, **form.cleaned_data)  # type: ignore[arg-type]
+    except services.ReviewNotAllowed:
+        form.add_error(None, REVIEW_REFUSED)
+        return _forum_page(request, forum, 400, **{f"review_{action_point.pk}": form})
+    messages.success(request, _("The review is saved."))
+    return redirect(reverse("community:forum", args=[forum.pk]) + "#reviews")
+
+
+# Action points across forums
+
+
+@require_GET
+@programme_staff
+def action_point_list(request: HttpRequest) -> HttpResponse:
+    show_all = request.GET.get("show") == "all"
+    action_points = selectors.action_points_for(request.user)  # type: ignore[arg-type]
+    if not show_all:
+        action_points = action_points.filter(status__in=STILL_OPEN)
+    context = {"page": _page(request, action_points), "show_all": show_all, "today": timezone.localdate()}
+    return render(request, "community/action_point_list.html", context)
+
+
+@require_GET
+@programme_staff
+def action_point_detail(request: HttpRequest, action_point_id: int) -> HttpResponse:
+    action_point = selectors.get_action_point_for(request.user, action_point_id)  # type: ignore[arg-type]
+    return render(request, "community/action_point_detail.html", {"action_point": action_point})
+
+
+@require_GET
+@programme_staff
+def action_point_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    action_points = selectors.action_points_for(request.user).prefetch_related("reviews")  # type: ignore[arg-type]
+    header = [
+        _("Forum date"),
+        _("Forum place"),
+        _("Action point"),
+        _("Owner institution"),
+        _("Due date"),
+        _("Status"),
+        _("Latest progress note"),
+    ]
+    rows = [
+        [ap.forum.held_on, ap.forum.place, ap.text, ap.owner.label, ap.due_on, ap.get_status_display(), ap.latest_note]
+        for ap in action_points
+    ]
+    return spreadsheet_response(filename="action-points", fmt=fmt, header=header, rows=rows)
+
+
+# Trainings and awareness events
+
+
+@require_GET
+@programme_staff
+def activity_list(request: HttpRequest) -> HttpResponse:
+    activities = selectors.activities_for(request.user).prefetch_related("topics")  # type: ignore[arg-type]
+    return render(request, "community/activity_list.html", {"page": _page(request, activities)})
+
+
+@require_http_methods(["GET", "POST"])
+@programme_staff
+def activity_create(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(request.POST or None, initial={"kind": request.GET.get("kind", ActivityKind.TRAINING)})
+    if request.method == "POST" and form.is_valid():
+        activity = services.create_activity(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("The activity is saved. Add its attendance below."))
+        return redirect("community:activity", activity.pk)
+    context = {"form": form, "title": _("New training or awareness event"), "submit": _("Save the activity")}
+    return render(request, "community/form_page.html", context, status=400 if form.errors else 200)
+
+
+def _activity_page(request: HttpRequest, activity: Activity, status: int = 200, **bound: Any) -> HttpResponse:
+    context = {
+        "activity": activity,
+        "attendance": selectors.attendance_table(activity),
+        "summary": selectors.score_summary(activity),
+        "material_form": bound.get("material_form") or MaterialForm(),
+    }
+    return render(request, "community/activity_detail.html", context, status=status)
+
+
+@require_GET
+@programme_staff
+def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+    return _activity_page(request, selectors.get_activity_for(request.user, activity_id))  # type: ignore[arg-type]
+
+
+@require_POST
+@programme_staff
+def material_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.get_activity_for(request.user, activity_id)  # type: ignore[arg-type]
+    form = MaterialForm(request.POST)
+    if not form.is_valid():
+        return _activity_page(request, activity, 400, material_form=form)
+    services.add_material(actor=request.user, activity=activity, **form.cleaned_data)  # type: ignore[arg-type]
+    messages.success(request, _("The materials handed out are saved."))
+    return redirect(reverse("community:activity", args=[activity.pk]) + "#materials")
+
+
+@require_http_methods(["GET", "POST"])
+@programme_staff
+def activity_scores(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.get_activity_for(request.user, activity_id)  # type: ignore[arg-type]
+    if not activity.is_training:
+        raise Http404
+    formset = score_formset(activity, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and formset.is_valid():
+        services.set_scores(actor=request.user, activity=activity, pairs=formset.pairs())  # type: ignore[arg-type]
+        messages.success(request, _("The knowledge scores are saved."))
+        return redirect(reverse("community:activity", args=[activity.pk]) + "#scores")
+    context = {"activity": activity, "formset": formset}
+    return render(request, "community/scores.html", context, status=400 if formset.is_bound else 200)
+
+
+# Attendance, typed in or imported, for a forum or an activity
+
+
+def _attendance_target(request: HttpRequest, kind: str, target_id: int) -> Forum | Activity:
+    if kind == "forum":
+        return selectors.get_forum_for(request.user, target_id)  # type: ignore[arg-type]
+    return selectors.get_activity_for(request.user, target_id)  # type: ignore[arg-type]
+
+
+def _target_url(target: Forum | Activity) -> str:
+    name = "community:forum" if isinstance(target, Forum) else "community:activity"
+    return reverse(name, args=[target.pk]) + "#attendance"
+
+
+@require_http_methods(["GET", "POST"])
+@programme_staff
+def attendance_edit(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
+    target = _attendance_target(request, kind, target_id)
+    form = AttendanceForm(request.POST or None, initial_counts=selectors.attendance_counts(target))
+    if request.method == "POST" and form.is_valid():
+        services.set_attendance(actor=request.user, target=target, counts=form.counts())  # type: ignore[arg-type]
+        messages.success(request, _("The attendance is saved."))
+        return redirect(_target_url(target))
+    context = {"form": form, "target": target, "back": _target_url(target)}
+    return render(request, "community/attendance_form.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@programme_staff
+def attendance_import(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
+    """Import a sheet: all of it when every row is valid, none of it otherwise, with each problem listed."""
+    target = _attendance_target(request, kind, target_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "target": target, "back": _target_url(target)}
+    if request.method == "POST" and form.is_valid():
+        is_training = isinstance(target, Activity) and target.is_training
+        max_score = target.max_score if isinstance(target, Activity) else 0
+        try:
+            sheet = read_attendance_sheet(form.cleaned_data["sheet"], with_scores=is_training, max_score=max_score)
+        except SheetRejected as rejected:
+            form.add_error("sheet", rejected.message)
+        else:
+            if not sheet.problems:
+                count = services.import_attendance(actor=request.user, target=target, sheet=sheet)  # type: ignore[arg-type]
+                messages.success(request, _("%(count)s participants were imported.") % {"count": count})
+                return redirect(_target_url(target))
+            context["problems"] = sheet.problems
+    status = 400 if form.errors or context.get("problems") else 200
+    return render(request, "community/import.html", context, status=status)
+
+
+@require_GET
+@programme_staff
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    header = ["sex", "age", "pre_score", "post_score"]
+    rows = [["female", 19, 4, 8], ["male", "25-39", 5, 7]]
+    return spreadsheet_response(filename="attendance-sheet", fmt=fmt, header=header, rows=rows)
+
+
+# Catalogues
+
+
+@require_http_methods(["GET", "POST"])
+@programme_staff
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        model = CATALOGUES[form.cleaned_data["catalogue"]]
+        services.add_catalogue_entry(actor=request.user, model=model, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        messages.success(request, _("The entry is added to the catalogue."))
+        return redirect("community:catalogue")
+    context = {
+        "form": form,
+        "topics": Topic.objects.all(),
+        "audiences": Audience.objects.all(),
+        "institutions": Institution.objects.all(),
+    }
+    return render(request, "community/catalogue.html", context, status=400 if form.errors else 200)
+
+
+# Community Peace Teams
+
+team_viewers = require_roles(Role.ME_OFFICER, Role.CPT_MEMBER)
+
+
+@require_GET
+@team_viewers
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = selectors.teams_for(request.user)  # type: ignore[arg-type]
+    can_create = request.user.has_role(Role.ME_OFFICER)  # type: ignore[union-attr]  # verified staff
+    return render(request, "community/team_list.html", {"page": _page(request, teams), "can_create": can_create})
+
+
+@require_http_methods(["GET", "POST"])
+@programme_staff
+def team_create(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None, organisations=selectors.organisations_without_team())
+    if request.method == "POST" and form.is_valid():
+        team = services.create_team(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("The peace team is saved. Add its members below."))
+        return redirect("community:team", team.pk)
+    context = {"form": form, "title": _("New Community Peace Team"), "submit": _("Save the team")}
+    return render(request, "community/form_page.html", context, status=400 if form.errors else 200)
+
+
+def _team_page(request: HttpRequest, team: PeaceTeam, status: int = 200, **bound: Any) -> HttpResponse:
+    """The team page. Names are opened with the reader's own keys; what they cannot open stays sealed."""
+    try:
+        keyring = vault.keyring_for(request)
+    except vault.Locked:
+        keyring = None
+    members = list(selectors.team_members(team))
+    names = selectors.open_names(members, keyring)
+    can_edit = request.user.has_role(Role.ME_OFFICER)  # type: ignore[union-attr]  # verified staff
+    trainings = selectors.activities_for(request.user).filter(kind=ActivityKind.TRAINING)  # type: ignore[arg-type]
+    rows = [
+        {
+            "member": member,
+            "name": names[member.pk],
+            "form": bound.get(f"training_{member.pk}")
+            or MemberTrainingForm(prefix=f"training-{member.pk}", trainings=trainings),
+        }
+        for member in members
+    ]
+    context = {
+        "team": team,
+        "rows": rows,
+        "locked": keyring is None,
+        "sessions": selectors.team_sessions(team),
+        "cases_received": selectors.cases_received(team),
+        "can_edit": can_edit,
+        "member_form": bound.get("member_form") or MemberForm(),
+        "mentorship_form": bound.get("mentorship_form") or MentorshipForm(),
+    }
+    return render(request, "community/team_detail.html", context, status=status)
+
+
+@require_GET
+@team_viewers
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    return _team_page(request, selectors.get_team_for(request.user, team_id))  # type: ignore[arg-type]
+
+
+@require_POST
+@programme_staff
+def member_add(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = selectors.get_team_for(request.user, team_id)  # type: ignore[arg-type]
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        return _team_page(request, team, 400, member_form=form)
+    services.add_member(actor=request.user, team=team, **form.cleaned_data)  # type: ignore[arg-type]
+    messages.success(request, _("The member is added."))
+    return redirect(reverse("community:team", args=[team.pk]) + "#members")
+
+
+@require_POST
+@programme_staff
+def member_training_add(request: HttpRequest, team_id: int, member_id: int) -> HttpResponse:
+    team = selectors.get_team_for(request.user, team_id)  # type: ignore[arg-type]
+    member = get_object_or_404(team.members, pk=member_id)
+    trainings = selectors.activities_for(request.user).filter(kind=ActivityKind.TRAINING)  # type: ignore[arg-type]
+    form = MemberTrainingForm(request.POST, prefix=f"training-{member.pk}", trainings=trainings)
+    if not form.is_valid():
+        return _team_page(request, team, 400, **{f"training_{member.pk}": form})
+    services.record_member_training(actor=request.user, member=member, **form.cleaned_data)  # type: ignore[arg-type]
+    messages.success(request, _("The training is recorded."))
+    return redirect(reverse("community:team", args=[team.pk]) + "#members")
+
+
+@require_POST
+@programme_staff
+def mentorship_add(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = selectors.get_team_for(request.user, team_id)  # type: ignore[arg-type]
+    form = MentorshipForm(request.POST)
+    if not form.is_valid():
+        return _team_page(request, team, 400, mentorship_form=form)
+    services.record_mentorship(actor=request.user, team=team, **form.cleaned_data)  # type: ignore[arg-type]
+    messages.success(request, _("The mentorship session is recorded."))
+    return redirect(reverse("community:team", args=[team.pk]) + "#mentorship")
