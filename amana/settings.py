@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "amana.audit",
     "amana.vault",
     "amana.evidence",
+    "amana.directory",
+    "amana.referrals",
     "amana.cases",
     "amana.channel",
     "amana.community",

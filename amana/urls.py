@@ -9,6 +9,8 @@ urlpatterns = [
     path("staff/community/", include("amana.community.urls")),
     path("staff/cases/", include("amana.cases.urls")),
     path("staff/intake/", include("amana.channel.staff_urls")),
+    path("staff/directory/", include("amana.directory.urls")),
+    path("staff/referrals/", include("amana.referrals.urls")),
     path("staff/admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

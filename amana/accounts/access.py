@@ -19,6 +19,8 @@ from amana.accounts.models import Role
 from amana.cases import menu as cases_menu
 from amana.channel import menu as channel_menu
 from amana.community import menu as community_menu
+from amana.directory import menu as directory_menu
+from amana.referrals import menu as referrals_menu
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
@@ -111,6 +113,24 @@ SECTIONS: list[Section] = [
         title=community_menu.TEAM_TITLE,
         description=community_menu.TEAM_DESCRIPTION,
         roles=frozenset({Role.CPT_MEMBER}),
+    ),
+    Section(
+        url_name="referrals:list",
+        title=referrals_menu.NGO_TITLE,
+        description=referrals_menu.NGO_DESCRIPTION,
+        roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
+    ),
+    Section(
+        url_name="referrals:portal",
+        title=referrals_menu.PORTAL_TITLE,
+        description=referrals_menu.PORTAL_DESCRIPTION,
+        roles=frozenset({Role.LIAISON, Role.PROVIDER_STAFF}),
+    ),
+    Section(
+        url_name="directory:list",
+        title=directory_menu.DIRECTORY_TITLE,
+        description=directory_menu.DIRECTORY_DESCRIPTION,
+        roles=frozenset(Role.values),
     ),
 ]
 

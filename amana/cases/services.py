@@ -14,6 +14,7 @@ from django.utils import timezone
 from amana.accounts.models import Organisation, User
 from amana.audit.services import record
 from amana.cases.models import Audience, Case, CaseMessage, Consent, EvidenceFile, Scope, Sender, Status
+from amana.referrals import services as referrals
 from amana.vault import services as vault
 from amana.vault.models import SurvivorKey
 from amana.vault.services import Compartment
@@ -220,6 +221,8 @@ def set_consents(*, case: Case, given: Iterable[tuple[str, str]], by: User | Non
             changed = True
     if changed:
         record(actor=by, action="case.consent_changed", target=case)
+        # A withdrawn choice takes the keys of every referral that relied on it away at once.
+        referrals.apply_consent_change(case=case, by=by)
     return changed
 
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
-from amana.channel.models import Hotline, SurvivorAccess
+from amana.channel.models import SurvivorAccess
 from amana.channel.survivor_session import FollowUp
+from amana.directory import selectors as directory
+from amana.directory.models import ServiceQuerySet
 
 ACCESS_RELATED = ("case", "survivor_key", "case__messages_locker", "case__evidence_locker")
 
 
-def hotlines_for(district: str = "") -> QuerySet[Hotline]:
-    """Lines for her district and for every area, emergency lines first."""
-    return Hotline.objects.for_district(district)
+def hotlines_for(district: str = "") -> ServiceQuerySet:
+    """Lines for her district and for every area, emergency lines first (from the directory)."""
+    return directory.hotlines_for(district)
 
 
-def emergency_hotlines_for(district: str = "") -> QuerySet[Hotline]:
-    return Hotline.objects.for_district(district).emergency()
+def emergency_hotlines_for(district: str = "") -> ServiceQuerySet:
+    return directory.emergency_hotlines_for(district)
 
 
 def access_for(follow_up: FollowUp) -> SurvivorAccess | None:

@@ -13,7 +13,7 @@ from django.test import Client
 from amana.cases.models import Case, Channel
 from amana.channel import services
 from amana.channel.forms import STEPS, report_from_answers
-from amana.channel.models import Hotline, HotlineKind
+from amana.directory.models import Service, ServiceKind
 
 from .neutral_site import neutral_site
 
@@ -83,17 +83,31 @@ def make_case(organisation: Any, **changes: Any) -> tuple[Case, str]:
 
 
 @pytest.fixture
-def hotlines(db: Any) -> list[Hotline]:
+def hotlines(db: Any) -> list[Service]:
     return [
-        Hotline.objects.create(
-            name="Emergency line (example)", number="0000 000 0101", kind=HotlineKind.POLICE, is_emergency=True
+        Service.objects.create(
+            name="Emergency line (example)",
+            number="0000 000 0101",
+            kind=ServiceKind.POLICE,
+            is_emergency=True,
+            is_hotline=True,
         ),
-        Hotline.objects.create(
-            name="Qayyarah office (example)", number="0000 000 0201", area="qayyarah", kind=HotlineKind.NGO
+        Service.objects.create(
+            name="Qayyarah office (example)",
+            number="0000 000 0201",
+            area="qayyarah",
+            kind=ServiceKind.NGO,
+            is_hotline=True,
         ),
-        Hotline.objects.create(
-            name="Mosul office (example)", number="0000 000 0301", area="mosul_city", kind=HotlineKind.NGO
+        Service.objects.create(
+            name="Mosul office (example)",
+            number="0000 000 0301",
+            area="mosul_city",
+            kind=ServiceKind.NGO,
+            is_hotline=True,
         ),
+        # A service that is not a hotline never shows on the public page.
+        Service.objects.create(name="Referral-only clinic (example)", kind=ServiceKind.HEALTH),
     ]
 
 

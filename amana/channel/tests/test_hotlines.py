@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from amana.channel.demo import DEMO_HOTLINES, create_demo_hotlines
-from amana.channel.models import Hotline
 from amana.channel.selectors import emergency_hotlines_for, hotlines_for
+from amana.directory.models import Service
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +15,7 @@ def test_the_public_page_lists_the_hotlines_emergency_first(hotlines, client: Cl
     assert page.index("Emergency line (example)") < page.index("Qayyarah office (example)")
     assert "Mosul office (example)" in page
     assert "StopNCII" in page and "Take It Down" in page
+    assert "Referral-only clinic (example)" not in page
 
 
 def test_her_district_shows_its_own_lines_and_those_for_every_area(hotlines) -> None:
@@ -26,10 +27,10 @@ def test_her_district_shows_its_own_lines_and_those_for_every_area(hotlines) -> 
 def test_demo_hotlines_are_plainly_fictional_and_added_once(db) -> None:
     assert create_demo_hotlines() == len(DEMO_HOTLINES)
     assert create_demo_hotlines() == 0
-    for hotline in Hotline.objects.all():
+    for hotline in Service.objects.all():
         assert hotline.number.startswith("0000") and "(demo)" in hotline.name
 
 
 def test_system_admins_manage_hotlines_in_the_admin(personas, login) -> None:
-    assert login(personas.system_admin).get("/staff/admin/channel/hotline/").status_code == 200
-    assert login(personas.caseworker).get("/staff/admin/channel/hotline/").status_code in (302, 403)
+    assert login(personas.system_admin).get("/staff/admin/directory/service/").status_code == 200
+    assert login(personas.caseworker).get("/staff/admin/directory/service/").status_code in (302, 403)

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from amana.directory.models import Service
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "number", "area", "is_hotline", "is_emergency", "organisation", "is_active")
+    list_filter = ("kind", "area", "is_hotline", "is_emergency", "is_active")
+    search_fields = ("name", "number", "accepts")
+    list_select_related = ("organisation",)

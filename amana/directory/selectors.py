@@ -1,0 +1,26 @@
+"""Reads of the directory. Nothing here is confidential, but lists are still paginated."""
+
+from __future__ import annotations
+
+from amana.directory.models import Service, ServiceKind, ServiceQuerySet
+
+
+def hotlines_for(district: str = "") -> ServiceQuerySet:
+    """Hotlines for her district and for every area, emergency lines first."""
+    return Service.objects.hotlines().for_district(district)
+
+
+def emergency_hotlines_for(district: str = "") -> ServiceQuerySet:
+    return hotlines_for(district).emergency()
+
+
+def directory(*, district: str = "", kind: str = "") -> ServiceQuerySet:
+    """Active entries, optionally for one area (and those for every area) and one type."""
+    entries = Service.objects.filter(is_active=True).for_district(district).select_related("organisation")
+    if kind in ServiceKind.values:
+        entries = entries.filter(kind=kind)
+    return entries
+
+
+def receiving_services() -> ServiceQuerySet:
+    return Service.objects.receiving().select_related("organisation")

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from amana.directory import views
+
+app_name = "directory"
+urlpatterns = [
+    path("", views.directory, name="list"),
+]

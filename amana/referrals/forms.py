@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from amana.accounts.models import Role, User
+from amana.directory import selectors as directory
+from amana.referrals.models import ActionKind, ConsentGiven, Outcome, Pathway, ServiceType
+from amana.referrals.services import SHAREABLE
+from amana.vault.models import Compartment
+
+TEXT_MAX_LENGTH = 2000
+DEFAULT_CONSENT_DAYS = 90
+
+
+def _text_field(label: Any, *, required: bool = True, rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": rows, "autocomplete": "off"}),
+        error_messages={
+            "required": _("Please fill in this field."),
+            "max_length": _("At most %(limit_value)d characters, please; this has %(show_value)d."),
+        },
+    )
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.organisation.name}"
+
+
+class ReferralForm(forms.Form):
+    pathway = forms.ChoiceField(
+        label=_("Pathway"),
+        choices=Pathway.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a pathway."), "invalid_choice": _("Choose one of the pathways.")},
+    )
+    service = ServiceChoiceField(
+        label=_("Receiving service or authority"),
+        queryset=directory.receiving_services(),
+        error_messages={
+            "required": _("Choose who receives the referral."),
+            "invalid_choice": _("Choose one of the listed services."),
+        },
+    )
+    service_type = forms.ChoiceField(
+        label=_("Type of service (service referrals only)"),
+        required=False,
+        choices=[("", "—"), *ServiceType.choices],
+        error_messages={"invalid_choice": _("Choose one of the types of service.")},
+    )
+    compartments = forms.MultipleChoiceField(
+        label=_("What may be shared"),
+        choices=[(value, label) for value, label in Compartment.choices if value in SHAREABLE],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one part of the case to share."),
+            "invalid_choice": _("Choose only from the listed parts."),
+        },
+    )
+    purpose = _text_field(_("Purpose of the referral"))
+    consent_given = forms.ChoiceField(
+        label=_("How she gave her consent"),
+        choices=[(value, label) for value, label in ConsentGiven.choices if value != ConsentGiven.OVERRIDE],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say how she gave her consent."), "invalid_choice": _("Choose one of the ways.")},
+    )
+    consent_until = forms.DateField(
+        label=_("Consent valid until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Give the date her consent ends."),
+            "invalid": _("Enter a date such as 2025-03-31."),
+        },
+    )
+    override_reason = _text_field(
+        _("Emergency override: why her life or safety requires this without her consent (supervisors only)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"consent_until": timezone.localdate() + timedelta(days=DEFAULT_CONSENT_DAYS)})
+        super().__init__(*args, **kwargs)
+        if user.has_role(Role.SUPERVISOR):
+            # Under an emergency override she gave no consent; clean() asks for one or the other.
+            self.fields["consent_given"].required = False
+        else:
+            del self.fields["override_reason"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("pathway") == Pathway.SERVICE and not data.get("service_type"):
+            self.add_error("service_type", _("Choose the type of service."))
+        if not data.get("consent_given") and not (data.get("override_reason") or "").strip():
+            self.add_error("consent_given", _("Say how she gave her consent."))
+        return data
+
+
+class ScheduleForm(forms.Form):
+    scheduled_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": _("Give the date and time."),
+            "invalid": _("Enter a date and time such as 2025-03-31 10:00."),
+        },
+    )
+    room = forms.CharField(label=_("Room (safe-space meetings)"), required=False, max_length=80)
+    staff = forms.ModelMultipleChoiceField(
+        label=_("NGO staff who go or give protective presence"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one member of staff."),
+            "invalid_choice": _("Choose only from the listed staff."),
+        },
+    )
+    attendees = _text_field(_("Who attends"), rows=2)
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = (  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+            User.objects.filter(
+                organisation_id=organisation_id,
+                is_active=True,
+                role_assignments__role__in=[Role.CASEWORKER, Role.SUPERVISOR],
+            )
+            .distinct()
+            .order_by("username")
+        )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=Outcome.choices,
+        error_messages={"required": _("Choose an outcome."), "invalid_choice": _("Choose one of the outcomes.")},
+    )
+    note = _text_field(_("What happened"))
+
+
+class TextForm(forms.Form):
+    """One piece of text: a question, an answer, a reason or a note."""
+
+    text = _text_field(_("Text"))
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What was done"),
+        choices=ActionKind.choices,
+        error_messages={"required": _("Choose what was done."), "invalid_choice": _("Choose one of the actions.")},
+    )
+    note = _text_field(_("Details"), required=False)
+
+
+class NoteForm(forms.Form):
+    text = _text_field(_("Closing note"), required=False)

@@ -1,0 +1,410 @@
+"""Writes on referrals. Each is one transaction and records itself in the audit log (never content).
+
+Consent is enforced here and by the vault: a referral grants exactly the consented compartments of
+the case to the receiving organisation, and every withdrawal, decline or expiry revokes them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amana.accounts.models import Organisation, OrganisationKind, Role, User
+from amana.audit.services import record
+from amana.cases.models import Audience, Case, Consent, Scope
+from amana.directory.models import Service
+from amana.referrals.models import (
+    ConsentGiven,
+    Outcome,
+    PartnerAction,
+    Pathway,
+    Question,
+    Referral,
+    ReferralGrant,
+    RevokedBecause,
+    Status,
+)
+from amana.vault import services as vault
+from amana.vault.models import Locker
+from amana.vault.services import Compartment, Keyring
+
+# The compartments a referral may share; care notes and her messages stay with the NGO.
+SHAREABLE = (Compartment.IDENTITY, Compartment.INCIDENT, Compartment.EVIDENCE)
+SCOPE_OF = {
+    Compartment.IDENTITY: Scope.IDENTITY,
+    Compartment.INCIDENT: Scope.INCIDENT,
+    Compartment.EVIDENCE: Scope.INCIDENT,
+}
+AUDIENCE_OF = {
+    OrganisationKind.POLICE: Audience.AUTHORITIES,
+    OrganisationKind.NATIONAL_SECURITY: Audience.AUTHORITIES,
+    OrganisationKind.SERVICE_PROVIDER: Audience.SERVICES,
+}
+AUTHORITY_KINDS = frozenset({OrganisationKind.POLICE, OrganisationKind.NATIONAL_SECURITY})
+PATHWAY_KINDS = {
+    Pathway.ACCOMPANIMENT: AUTHORITY_KINDS,
+    Pathway.SAFE_SPACE: AUTHORITY_KINDS,
+    Pathway.LIAISON: AUTHORITY_KINDS,
+    Pathway.SERVICE: frozenset({OrganisationKind.SERVICE_PROVIDER}),
+}
+MEETING_PATHWAYS = frozenset({Pathway.ACCOMPANIMENT, Pathway.SAFE_SPACE})
+LONGEST_CONSENT_DAYS = 366
+
+
+class ReferralRefused(Exception):
+    """A referral or a step that the rules forbid; the message is translated, for the form."""
+
+
+def consented_compartments(case: Case, organisation: Organisation) -> set[str]:
+    """The compartments her current choices allow for this kind of organisation."""
+    audience = AUDIENCE_OF.get(organisation.kind)  # type: ignore[call-overload]  # a kind value
+    given = set(Consent.objects.filter(case=case, audience=audience, given=True).values_list("scope", flat=True))
+    return {compartment for compartment in SHAREABLE if SCOPE_OF[compartment] in given}
+
+
+def case_locker(case: Case, compartment: str) -> Locker:
+    locker: Locker = getattr(case, f"{compartment}_locker")
+    return locker
+
+
+def _new_reference() -> str:
+    """A pseudonymous reference like R-K7Q2-93XD, unrelated to the case's own reference."""
+    # Imported here: cases.services calls this module when her choices change.
+    from amana.cases.services import REFERENCE_ALPHABET
+
+    while True:
+        raw = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+        reference = f"R-{raw[:4]}-{raw[4:]}"
+        if not Referral.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _check_new_referral(
+    *,
+    case: Case,
+    organisation: Organisation,
+    pathway: str,
+    compartments: set[str],
+    until: date,
+    override: bool,
+    by: User,
+) -> set[str]:
+    """Apply the rules of a new referral; return the compartments only the override allows."""
+    if organisation.kind not in PATHWAY_KINDS[pathway]:  # type: ignore[index]  # a pathway value
+        raise ReferralRefused(_("This organisation cannot receive a referral by this pathway."))
+    if not compartments or not compartments <= set(SHAREABLE):
+        raise ReferralRefused(_("Choose at least one part of the case to share."))
+    if pathway == Pathway.LIAISON and Compartment.IDENTITY in compartments:
+        raise ReferralRefused(_("Liaison without identity never shares her identity, not even in an emergency."))
+    today = timezone.localdate()
+    if not today <= until <= today + timedelta(days=LONGEST_CONSENT_DAYS):
+        raise ReferralRefused(_("Consent must last from today to at most one year ahead."))
+    if Referral.objects.open().filter(case=case, organisation=organisation).exists():
+        raise ReferralRefused(_("This case already has an open referral to this organisation."))
+    beyond = compartments - consented_compartments(case, organisation)
+    if beyond and not override:
+        raise ReferralRefused(_("Her choices do not allow sharing this with this organisation."))
+    if override and not by.has_role(Role.SUPERVISOR):
+        raise ReferralRefused(_("Only a supervisor can make an emergency override."))
+    return beyond
+
+
+@transaction.atomic
+def create_referral(
+    *,
+    case: Case,
+    organisation: Organisation,
+    pathway: str,
+    compartments: Iterable[str],
+    purpose: str,
+    consent_given: str,
+    consent_until: date,
+    by: User,
+    keyring: Keyring,
+    service: Service | None = None,
+    service_type: str = "",
+    override_reason: str = "",
+) -> Referral:
+    """Refer a case under her consent, or under a supervisor's emergency override.
+
+    Steps: check the rules (pathway, her choices, identity never in liaison, one open referral per
+    organisation); make the referral's exchange locker (NGO and receiving organisation); seal the
+    purpose; grant exactly the chosen lockers to the organisation; audit the referral and any
+    override.
+    """
+    chosen = set(compartments)
+    override = bool(override_reason.strip())
+    beyond = _check_new_referral(
+        case=case,
+        organisation=organisation,
+        pathway=pathway,
+        compartments=chosen,
+        until=consent_until,
+        override=override,
+        by=by,
+    )
+    exchange = vault.create_locker(compartment=Compartment.MESSAGES, holders=[case.organisation, organisation])
+    referral = Referral.objects.create(
+        reference=_new_reference(),
+        case=case,
+        organisation=organisation,
+        service=service,
+        pathway=pathway,
+        service_type=service_type if pathway == Pathway.SERVICE else "",
+        exchange_locker=exchange,
+        compartments=sorted(chosen),
+        consent_given=ConsentGiven.OVERRIDE if override else consent_given,
+        consent_until=consent_until,
+        purpose_sealed=vault.seal(exchange, purpose),
+        override_by=by if override else None,
+        override_reason_sealed=vault.seal(case.care_locker, override_reason) if override else None,
+        created_by=by,
+    )
+    for compartment in sorted(chosen):
+        vault.grant(
+            locker=case_locker(case, compartment),
+            organisation=organisation,
+            keyring=keyring,
+            by=by,
+            reason=f"referral {pathway}",
+            consent_ref=referral.reference,
+        )
+    ReferralGrant.objects.bulk_create(
+        ReferralGrant(referral=referral, compartment=compartment, by_override=compartment in beyond)
+        for compartment in sorted(chosen)
+    )
+    record(actor=by, action="referral.created", target=referral)
+    if override:
+        record(actor=by, action="referral.emergency_override", target=referral)
+    return referral
+
+
+def _revoke(referral: Referral, grants: Iterable[ReferralGrant], *, by: User | None, because: str) -> int:
+    """Take the organisation's keys to these compartments away; the lockers are re-keyed."""
+    now = timezone.now()
+    count = 0
+    for referral_grant in grants:
+        vault.revoke(
+            locker=case_locker(referral.case, referral_grant.compartment),
+            organisation=referral.organisation,
+            by=by,  # type: ignore[arg-type]  # None when she withdrew consent herself
+            reason=f"referral {because}",
+        )
+        referral_grant.revoked_at = now
+        referral_grant.revoked_because = because
+        referral_grant.save(update_fields=["revoked_at", "revoked_because"])
+        count += 1
+    return count
+
+
+def _end(referral: Referral, *, status: str, by: User | None, because: str) -> None:
+    """Close a referral: revoke every grant still held and the exchange locker."""
+    _revoke(referral, referral.grants.filter(revoked_at__isnull=True), by=by, because=because)
+    vault.revoke(
+        locker=referral.exchange_locker,
+        organisation=referral.organisation,
+        by=by,  # type: ignore[arg-type]  # None when she withdrew consent herself
+        reason=f"referral {because}",
+    )
+    referral.status = status
+    referral.closed_at = timezone.now()
+    referral.save(update_fields=["status", "closed_at"])
+
+
+def _locked(referral: Referral) -> Referral:
+    return (
+        Referral.objects.select_for_update()
+        .select_related("case", "organisation", "exchange_locker")
+        .get(pk=referral.pk)
+    )
+
+
+@transaction.atomic
+def withdraw(*, referral: Referral, by: User) -> None:
+    """The caseworker withdraws the referral: the organisation loses every key it was given."""
+    referral = _locked(referral)
+    if referral.status in (Status.WITHDRAWN, Status.EXPIRED):
+        return
+    _end(referral, status=Status.WITHDRAWN, by=by, because=RevokedBecause.CASEWORKER)
+    record(actor=by, action="referral.withdrawn", target=referral)
+
+
+@transaction.atomic
+def apply_consent_change(*, case: Case, by: User | None) -> int:
+    """Revoke what her changed choices no longer allow, on every open referral of the case.
+
+    Grants made under a supervisor's emergency override never relied on her choices and stay
+    until withdrawn. A referral left with nothing granted is closed. Returns the grants revoked.
+    """
+    because = RevokedBecause.SURVIVOR if by is None else RevokedBecause.CASEWORKER
+    revoked = 0
+    referrals = Referral.objects.open().filter(case=case).select_related("case", "organisation", "exchange_locker")
+    for referral in referrals.select_for_update(of=("self",)):
+        allowed = consented_compartments(case, referral.organisation)
+        active = list(referral.grants.filter(revoked_at__isnull=True, by_override=False))
+        lost = [grant for grant in active if grant.compartment not in allowed]
+        if not lost:
+            continue
+        revoked += _revoke(referral, lost, by=by, because=because)
+        record(actor=by, action="referral.consent_withdrawn", target=referral)
+        if not referral.grants.filter(revoked_at__isnull=True).exists():
+            _end(referral, status=Status.WITHDRAWN, by=by, because=because)
+    return revoked
+
+
+def is_expired(referral: Referral) -> bool:
+    return referral.is_open and referral.consent_until < timezone.localdate()
+
+
+@transaction.atomic
+def expire(*, referral: Referral) -> bool:
+    """End a referral whose consent ran out; returns whether it did."""
+    referral = _locked(referral)
+    if not is_expired(referral):
+        return False
+    _end(referral, status=Status.EXPIRED, by=None, because=RevokedBecause.EXPIRED)
+    record(actor=None, action="referral.expired", target=referral)
+    return True
+
+
+def expire_due(*, today: date | None = None) -> int:
+    """End every open referral whose consent ended before today; one transaction each."""
+    today = today or timezone.localdate()
+    due = Referral.objects.open().filter(consent_until__lt=today).only("pk")
+    return sum(expire(referral=referral) for referral in due.iterator())
+
+
+# The receiving organisation ------------------------------------------------------------------
+
+
+def _require(referral: Referral, *statuses: str) -> None:
+    if referral.status not in statuses:
+        raise ReferralRefused(_("This step is not possible at this stage of the referral."))
+
+
+@transaction.atomic
+def accept(*, referral: Referral, by: User) -> None:
+    referral = _locked(referral)
+    _require(referral, Status.SENT)
+    referral.status = Status.ACCEPTED
+    referral.answered_at = timezone.now()
+    referral.save(update_fields=["status", "answered_at"])
+    record(actor=by, action="referral.accepted", target=referral)
+
+
+@transaction.atomic
+def decline(*, referral: Referral, by: User, reason: str) -> None:
+    """The organisation declines, with a reason; it keeps no key to the case."""
+    referral = _locked(referral)
+    _require(referral, Status.SENT, Status.ACCEPTED)
+    referral.decline_reason_sealed = vault.seal(referral.exchange_locker, reason)
+    referral.answered_at = timezone.now()
+    referral.save(update_fields=["decline_reason_sealed", "answered_at"])
+    _revoke(referral, referral.grants.filter(revoked_at__isnull=True), by=by, because=RevokedBecause.CASEWORKER)
+    referral.status = Status.DECLINED
+    referral.closed_at = timezone.now()
+    referral.save(update_fields=["status", "closed_at"])
+    record(actor=by, action="referral.declined", target=referral)
+
+
+@transaction.atomic
+def record_action(*, referral: Referral, by: User, kind: str, note: str) -> PartnerAction:
+    referral = _locked(referral)
+    _require(referral, Status.ACCEPTED)
+    action = PartnerAction.objects.create(
+        referral=referral, kind=kind, note_sealed=vault.seal(referral.exchange_locker, note), by=by
+    )
+    record(actor=by, action=f"referral.action_{kind}", target=referral)
+    return action
+
+
+@transaction.atomic
+def mark_done(*, referral: Referral, by: User, note: str = "") -> None:
+    """The organisation finished what it accepted (a service given, a liaison case handled)."""
+    referral = _locked(referral)
+    _require(referral, Status.ACCEPTED)
+    referral.status = Status.DONE
+    referral.closed_at = timezone.now()
+    fields = ["status", "closed_at"]
+    if note:
+        referral.note_sealed = vault.seal(referral.exchange_locker, note)
+        fields.append("note_sealed")
+    referral.save(update_fields=fields)
+    record(actor=by, action="referral.done", target=referral)
+
+
+@transaction.atomic
+def ask(*, referral: Referral, by: User, text: str) -> Question:
+    """A question for the NGO; the NGO answers, and nothing reaches her directly."""
+    referral = _locked(referral)
+    _require(referral, Status.SENT, Status.ACCEPTED)
+    question = Question.objects.create(
+        referral=referral, question_sealed=vault.seal(referral.exchange_locker, text), asked_by=by
+    )
+    record(actor=by, action="referral.question_asked", target=referral)
+    return question
+
+
+# The NGO -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer(*, question: Question, by: User, text: str) -> None:
+    referral = _locked(question.referral)
+    _require(referral, Status.SENT, Status.ACCEPTED)
+    question.answer_sealed = vault.seal(referral.exchange_locker, text)
+    question.answered_by = by
+    question.answered_at = timezone.now()
+    question.save(update_fields=["answer_sealed", "answered_by", "answered_at"])
+    record(actor=by, action="referral.question_answered", target=referral)
+
+
+@transaction.atomic
+def schedule(
+    *, referral: Referral, by: User, scheduled_at: datetime, room: str, staff: Iterable[User], attendees: str
+) -> None:
+    """Set the date, place, NGO staff and who attends an accompaniment or a safe-space meeting."""
+    referral = _locked(referral)
+    if referral.pathway not in MEETING_PATHWAYS:
+        raise ReferralRefused(_("Only accompaniments and safe-space meetings are scheduled."))
+    _require(referral, Status.SENT, Status.ACCEPTED)
+    referral.scheduled_at = scheduled_at
+    referral.room = room if referral.pathway == Pathway.SAFE_SPACE else ""
+    referral.attendees_sealed = vault.seal(referral.exchange_locker, attendees)
+    referral.save(update_fields=["scheduled_at", "room", "attendees_sealed"])
+    referral.staff.set(list(staff))
+    record(actor=by, action="referral.scheduled", target=referral)
+
+
+@transaction.atomic
+def record_outcome(*, referral: Referral, by: User, outcome: str, note: str) -> None:
+    """How the accompaniment or meeting went; anything but "postponed" completes it."""
+    referral = _locked(referral)
+    if referral.pathway not in MEETING_PATHWAYS:
+        raise ReferralRefused(_("Only accompaniments and safe-space meetings have an outcome recorded by the NGO."))
+    _require(referral, Status.ACCEPTED)
+    if referral.scheduled_at is None:
+        raise ReferralRefused(_("Set the date first."))
+    referral.outcome = outcome
+    referral.note_sealed = vault.seal(referral.exchange_locker, note)
+    fields = ["outcome", "note_sealed"]
+    if outcome != Outcome.POSTPONED:
+        referral.status = Status.DONE
+        referral.closed_at = timezone.now()
+        fields += ["status", "closed_at"]
+    referral.save(update_fields=fields)
+    record(actor=by, action=f"referral.outcome_{outcome}", target=referral)
+
+
+def record_partner_read(*, referral: Referral, by: User) -> None:
+    """A member of the receiving organisation opened the referral."""
+    record(actor=by, action="referral.opened_by_partner", target=referral)
+
+
+def record_partner_download(*, referral: Referral, by: User) -> None:
+    record(actor=by, action="referral.evidence_downloaded", target=referral)

@@ -1,0 +1,69 @@
+"""Fixtures of referrals: directory entries for the test organisations, a reported case, keyrings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from amana.cases.models import Case
+from amana.channel.tests.conftest import make_case
+from amana.directory.models import Service, ServiceKind
+from amana.referrals import services
+from amana.referrals.models import Pathway, Referral
+from amana.vault import services as vault
+from conftest import PASSWORD
+
+# Her choices in the channel's fixture: the authorities may know what happened, not who she is.
+INCIDENT_ONLY = ["incident", "evidence"]
+
+
+def keyring(user: Any) -> vault.Keyring:
+    return vault.user_keyring(user, PASSWORD)
+
+
+@pytest.fixture
+def directory(personas: Any) -> dict[str, Service]:
+    return {
+        "police": Service.objects.create(
+            name="Police unit (example)", kind=ServiceKind.POLICE, organisation=personas.police
+        ),
+        "provider": Service.objects.create(
+            name="Wellbeing centre (example)", kind=ServiceKind.PSYCHOSOCIAL, organisation=personas.provider
+        ),
+    }
+
+
+@pytest.fixture
+def case(personas: Any) -> Case:
+    reported, _code = make_case(personas.ngo)
+    return reported
+
+
+def refer(
+    personas: Any,
+    case: Case,
+    *,
+    pathway: str = Pathway.LIAISON,
+    compartments: list[str] | None = None,
+    by: Any = None,
+    override_reason: str = "",
+    organisation: Any = None,
+    days: int = 30,
+) -> Referral:
+    by = by or personas.caseworker
+    return services.create_referral(
+        case=case,
+        organisation=organisation or personas.police,
+        pathway=pathway,
+        compartments=compartments or INCIDENT_ONLY,
+        purpose="Find the account that threatens her (example).",
+        consent_given="verbal",
+        consent_until=timezone.localdate() + timedelta(days=days),
+        by=by,
+        keyring=keyring(by),
+        service_type="psychosocial" if pathway == Pathway.SERVICE else "",
+        override_reason=override_reason,
+    )
