@@ -127,8 +127,27 @@ def detail(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespons
     return _ngo_page(request, referral, keyring)
 
 
-def _refused(request: HttpRequest, refusal: ReferralRefused) -> None:
-    messages.error(request, str(refusal))
+def _step(
+    request: HttpRequest,
+    *,
+    form: Any,
+    invalid: Callable[[], HttpResponse],
+    step: Callable[[dict[str, Any]], object],
+    done: str,
+    to: str,
+    reference: str,
+) -> HttpResponse:
+    """Validate, run one service step and report: a bad form is shown again (400), a refused step
+    as a message, and nothing already saved is lost either way."""
+    if form is not None and not form.is_valid():
+        return invalid()
+    try:
+        step(form.cleaned_data if form is not None else {})
+    except ReferralRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, done)
+    return redirect(to, reference=reference)
 
 
 @require_POST
@@ -149,15 +168,15 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 def schedule(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     referral = selectors.get_ngo_referral_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
     form = ScheduleForm(request.POST, organisation_id=referral.case.organisation_id)
-    if not form.is_valid():
-        return _ngo_page(request, referral, keyring, status=400, schedule_form=form)
-    try:
-        services.schedule(referral=referral, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-    except ReferralRefused as refusal:
-        _refused(request, refusal)
-    else:
-        messages.success(request, _("The date and who attends were saved."))
-    return redirect("referrals:detail", reference=reference)
+    return _step(
+        request,
+        form=form,
+        invalid=lambda: _ngo_page(request, referral, keyring, status=400, schedule_form=form),
+        step=lambda data: services.schedule(referral=referral, by=request.user, **data),  # type: ignore[arg-type]
+        done=_("The date and who attends were saved."),
+        to="referrals:detail",
+        reference=reference,
+    )
 
 
 @never_cache
@@ -167,15 +186,15 @@ def schedule(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespo
 def outcome(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     referral = selectors.get_ngo_referral_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
     form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        return _ngo_page(request, referral, keyring, status=400, outcome_form=form)
-    try:
-        services.record_outcome(referral=referral, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-    except ReferralRefused as refusal:
-        _refused(request, refusal)
-    else:
-        messages.success(request, _("The outcome was saved."))
-    return redirect("referrals:detail", reference=reference)
+    return _step(
+        request,
+        form=form,
+        invalid=lambda: _ngo_page(request, referral, keyring, status=400, outcome_form=form),
+        step=lambda data: services.record_outcome(referral=referral, by=request.user, **data),  # type: ignore[arg-type]
+        done=_("The outcome was saved."),
+        to="referrals:detail",
+        reference=reference,
+    )
 
 
 @never_cache
@@ -185,15 +204,15 @@ def outcome(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespon
 def answer(request: HttpRequest, reference: str, question_id: int, *, keyring: Any) -> HttpResponse:
     question = selectors.get_question_for(request.user, reference, question_id)  # type: ignore[arg-type]
     form = TextForm(request.POST)
-    if not form.is_valid():
-        return _ngo_page(request, question.referral, keyring, status=400, answer_form=form)
-    try:
-        services.answer(question=question, by=request.user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
-    except ReferralRefused as refusal:
-        _refused(request, refusal)
-    else:
-        messages.success(request, _("Your answer was sent to the organisation."))
-    return redirect("referrals:detail", reference=reference)
+    return _step(
+        request,
+        form=form,
+        invalid=lambda: _ngo_page(request, question.referral, keyring, status=400, answer_form=form),
+        step=lambda data: services.answer(question=question, by=request.user, text=data["text"]),  # type: ignore[arg-type]
+        done=_("Your answer was sent to the organisation."),
+        to="referrals:detail",
+        reference=reference,
+    )
 
 
 # The receiving organisation ------------------------------------------------------------------
@@ -253,19 +272,19 @@ def _partner_step(
     keyring: Any,
     form: Any,
     form_name: str,
-    step: Callable[[Referral, Any], None],
+    step: Callable[[Referral, dict[str, Any]], object],
     done: str,
 ) -> HttpResponse:
     referral = _partner_referral(request, reference)
-    if form is not None and not form.is_valid():
-        return _portal_page(request, referral, keyring, status=400, **{form_name: form})
-    try:
-        step(referral, form.cleaned_data if form is not None else {})
-    except ReferralRefused as refusal:
-        _refused(request, refusal)
-    else:
-        messages.success(request, done)
-    return redirect("referrals:received", reference=reference)
+    return _step(
+        request,
+        form=form,
+        invalid=lambda: _portal_page(request, referral, keyring, status=400, **{form_name: form}),
+        step=lambda data: step(referral, data),
+        done=done,
+        to="referrals:received",
+        reference=reference,
+    )
 
 
 @never_cache
