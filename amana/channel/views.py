@@ -49,6 +49,8 @@ from amana.vault.services import VaultError
 SEND_STEP = len(STEPS) + 1
 
 # Her case's status in plain words.
+# Under the duress code: what any visitor might see, saying nothing about a report or a caseworker.
+DURESS_STATUS_WORDS = gettext_lazy("Welcome back. There is nothing new.")
 STATUS_WORDS = {
     Status.NEW: gettext_lazy("We have received your message. A caseworker will read it soon."),
     Status.IN_PROGRESS: gettext_lazy("A caseworker is working on it. Look here for messages."),
@@ -291,7 +293,18 @@ def _follow_up_page(
 ) -> HttpResponse:
     """Her case in plain words. Under the duress code: the same page, empty and harmless."""
     if visit.duress:
-        context: dict[str, Any] = {"duress": True, "status_words": STATUS_WORDS[Status.NEW], "conversation": []}
+        # The same page with the same forms, empty: whoever forced her sees nothing to tell it from
+        # a real one, and learns nothing. What is posted here is dropped (see _follow_up_only).
+        context: dict[str, Any] = {
+            "duress": True,
+            "status_words": DURESS_STATUS_WORDS,
+            "conversation": [],
+            "reply_form": MessageForm(),
+            "evidence_form": EvidenceForm(),
+            "consent_form": ConsentForm(),
+            "has_duress_code": False,
+            "new_duress_code": None,
+        }
         return render(request, "channel/follow_up.html", context, status=status)
     case = access.case
     try:

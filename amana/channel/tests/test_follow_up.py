@@ -121,7 +121,11 @@ def test_the_duress_code_shows_an_empty_page_and_flags_the_case(personas, client
     empty = forced.get("/continue/page/").content.decode()
     assert "Private reply (example)." not in empty
     assert "لا توجد رسائل بعد" in empty
-    assert 'action="/continue/write/"' not in empty
+    # Nothing says a report was made or a caseworker reads it, yet the page has the same forms.
+    assert "استلمنا رسالتك" not in empty
+    real = client.get("/continue/page/").content.decode()
+    form_actions = re.compile(r'action="([^"]+)"')
+    assert form_actions.findall(empty) == form_actions.findall(real)
     # Anything posted under duress is ignored.
     forced.post("/continue/write/", {"body": "sent by someone else"})
     assert not CaseMessage.objects.filter(case=case, sender=Sender.SURVIVOR).exists()
