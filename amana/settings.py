@@ -190,3 +190,6 @@ AMANA_CODE_MAX_FAILURES_PER_CLIENT = env_int("AMANA_CODE_MAX_FAILURES_PER_CLIENT
 AMANA_CODE_MAX_FAILURES_GLOBAL = env_int("AMANA_CODE_MAX_FAILURES_GLOBAL", 500, minimum=1)
 AMANA_CODE_WINDOW_SECONDS = env_int("AMANA_CODE_WINDOW_SECONDS", 15 * 60, minimum=60)
 AMANA_EVIDENCE_MAX_BYTES = env_int("AMANA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Evidence (amana/evidence): the largest chat export a caseworker can import (a WhatsApp export
+# "with media" holds the pictures and videos of the chat).
+AMANA_CHAT_EXPORT_MAX_BYTES = env_int("AMANA_CHAT_EXPORT_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/community/", include("amana.community.urls")),
     path("staff/cases/", include("amana.cases.urls")),
     path("staff/intake/", include("amana.channel.staff_urls")),
+    path("staff/evidence/", include("amana.evidence.urls")),
     path("staff/directory/", include("amana.directory.urls")),
     path("staff/referrals/", include("amana.referrals.urls")),
     path("staff/admin/", admin.site.urls),

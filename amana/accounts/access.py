@@ -20,6 +20,7 @@ from amana.cases import menu as cases_menu
 from amana.channel import menu as channel_menu
 from amana.community import menu as community_menu
 from amana.directory import menu as directory_menu
+from amana.evidence import menu as evidence_menu
 from amana.referrals import menu as referrals_menu
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
@@ -131,6 +132,12 @@ SECTIONS: list[Section] = [
         title=directory_menu.DIRECTORY_TITLE,
         description=directory_menu.DIRECTORY_DESCRIPTION,
         roles=frozenset(Role.values),
+    ),
+    Section(
+        url_name="evidence:alerts",
+        title=evidence_menu.ALERTS_TITLE,
+        description=evidence_menu.ALERTS_DESCRIPTION,
+        roles=frozenset({Role.SUPERVISOR}),
     ),
 ]
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from amana.accounts.models import Organisation, User
 from amana.audit.services import record
 from amana.cases.models import Audience, Case, CaseMessage, Consent, EvidenceFile, Scope, Sender, Status
+from amana.evidence import matching
 from amana.referrals import services as referrals
 from amana.vault import services as vault
 from amana.vault.models import SurvivorKey
@@ -142,6 +143,8 @@ def create_case_from_report(
             for audience, scope in CONSENT_CHOICES
         ]
     )
+    # Blind indexes for repeat-extortionist matching; supervisors are alerted on a shared identifier.
+    matching.index_incident(case=case, incident=report.incident())
     record(actor=recorded_by, action="case.created", target=case)
     _seal_evidence(case=case, files=files, sender=Sender.STAFF if recorded_by else Sender.SURVIVOR, by=recorded_by)
     return case

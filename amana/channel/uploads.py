@@ -72,9 +72,12 @@ def sniff(name: str, head: bytes) -> str | None:
 class BoundedMemoryUploadHandler(FileUploadHandler):
     """Keeps each file in memory up to the size limit; a larger file is skipped and its name noted."""
 
+    # The setting that holds the limit; a subclass may name another one (chat exports are larger).
+    limit_setting = "AMANA_EVIDENCE_MAX_BYTES"
+
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
-        self.max_bytes = settings.AMANA_EVIDENCE_MAX_BYTES
+        self.max_bytes: int = getattr(settings, self.limit_setting)
         self.buffer = BytesIO()
         self.size = 0
 
@@ -108,7 +111,9 @@ class BoundedMemoryUploadHandler(FileUploadHandler):
 _csrf_protect = decorator_from_middleware(CsrfMiddleware)
 
 
-def evidence_upload(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def evidence_upload(
+    view: Callable[..., HttpResponse], handler: type[BoundedMemoryUploadHandler] = BoundedMemoryUploadHandler
+) -> Callable[..., HttpResponse]:
     """Read uploads of this view into memory with the size limit, then check the form's CSRF token.
 
     The handlers must be set before anything reads the request body, which the CSRF middleware
@@ -119,7 +124,7 @@ def evidence_upload(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @csrf_exempt
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         setattr(request, TOO_LARGE, [])
-        request.upload_handlers = [BoundedMemoryUploadHandler(request)]
+        request.upload_handlers = [handler(request)]
         return protected(request, *args, **kwargs)  # type: ignore[return-value]  # the view's own response
 
     wrapped.__name__ = view.__name__

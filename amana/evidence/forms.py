@@ -3,11 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from amana.channel.forms import MultipleFileField, MultipleFileInput
+from amana.channel.uploads import check_evidence_files
 from amana.evidence.identifiers import MAX_IDENTIFIERS, Identifier, parse_identifiers
+from amana.evidence.selectors import PACKAGE_COMPARTMENTS
+from amana.vault.services import Compartment
 
 
 class PerpetratorIdentifiersField(forms.CharField):
@@ -48,3 +54,117 @@ class PerpetratorIdentifiersField(forms.CharField):
         if errors:
             raise ValidationError(errors)
         return parsed.identifiers
+
+
+class AddFilesForm(forms.Form):
+    """Files staff add to a case; type read from their bytes and size limited by the upload handler."""
+
+    files = MultipleFileField(  # type: ignore[assignment]  # a declared field: Django's metaclass takes it off the class
+        label=_("Pictures, screenshots, PDF documents, voice notes or videos"),
+        widget=MultipleFileInput(attrs={"accept": "image/*,audio/*,video/mp4,.pdf,.txt,.zip"}),
+        error_messages={
+            "required": _("Choose at least one file."),
+            "empty": _("One of the files is empty. Please choose it again."),
+            "invalid": _("One of the files could not be read. Please choose it again."),
+        },
+    )
+
+    def __init__(self, *args: Any, too_large: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large or []
+        # A file over the limit never arrives; it is named by the upload handler and refused below.
+        self.fields["files"].required = not self.too_large
+
+    def clean_files(self) -> list[Any]:
+        files = check_evidence_files(self.cleaned_data.get("files") or [], too_large=self.too_large)
+        if not files:
+            raise ValidationError(_("Choose at least one file."), code="required")
+        return files
+
+
+class ChatExportForm(forms.Form):
+    export = forms.FileField(
+        label=_("The exported chat: a WhatsApp .txt or .zip file, or Telegram's result.json (or a zip of it)"),
+        error_messages={
+            "required": _("Choose the exported chat file."),
+            "empty": _("The file is empty. Please choose it again."),
+            "invalid": _("The file could not be read. Please choose it again."),
+        },
+    )
+
+    def __init__(self, *args: Any, too_large: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large or []
+        self.fields["export"].required = not self.too_large
+
+    def clean_export(self) -> Any:
+        if self.too_large:
+            limit = filesizeformat(settings.AMANA_CHAT_EXPORT_MAX_BYTES)
+            raise ValidationError(
+                _("The chat export is too large. It can be at most %(limit)s. Nothing was imported."),
+                params={"limit": limit},
+                code="too_large",
+            )
+        return self.cleaned_data["export"]
+
+
+class ConfirmIdentifiersForm(forms.Form):
+    """The proposed identifiers, each a box the caseworker ticks when it is the extortionist's."""
+
+    chosen = forms.MultipleChoiceField(
+        label=_("Which of these are the extortionist's?"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, proposals: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.proposals = {f"{p['kind']}:{p['value']}": p for p in proposals}
+        self.fields["chosen"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (key, Identifier(p["kind"], p["value"]).display) for key, p in self.proposals.items()
+        ]
+
+    def identifiers(self) -> list[Identifier]:
+        return [
+            Identifier(self.proposals[key]["kind"], self.proposals[key]["value"]) for key in self.cleaned_data["chosen"]
+        ]
+
+
+class PackageForm(forms.Form):
+    compartments = forms.MultipleChoiceField(
+        label=_("What the package holds"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one part of the case that she agreed to share.")},
+    )
+
+    def __init__(self, *args: Any, granted: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Compartment.choices)
+        self.fields["compartments"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (compartment, labels[compartment]) for compartment in PACKAGE_COMPARTMENTS if compartment in granted
+        ]
+        self.fields["compartments"].initial = sorted(granted)
+
+
+class PdqForm(forms.Form):
+    image = forms.FileField(
+        label=_("The image"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        error_messages={
+            "required": _("Choose the image."),
+            "empty": _("The file is empty. Please choose it again."),
+            "invalid": _("The file could not be read. Please choose it again."),
+        },
+    )
+    keep = forms.BooleanField(
+        label=_("She chooses to keep this image as evidence in her case (sealed)"),
+        required=False,
+        help_text=_("If this is not ticked, the image is only read to compute its hash and is never stored."),
+    )
+
+    def __init__(self, *args: Any, too_large: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large or []
+        self.fields["image"].required = not self.too_large
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data["image"]
+        return check_evidence_files([image] if image else [], too_large=self.too_large)[0]

@@ -1,0 +1,180 @@
+"""Evidence of a case with its chain of custody, imported chat timelines, and repeat-extortionist alerts.
+
+Each ``cases.EvidenceFile`` (the sealed bytes) gets an :class:`EvidenceItem` with the SHA-256 of its
+content, who received it, when and through which channel, and a :class:`CustodyEvent` for every
+time it is viewed, downloaded or exported. Nothing here holds content in plain columns: file
+names, chat timelines and identifiers are sealed in the case's lockers or kept as blind indexes.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from amana.accounts.models import Organisation, User
+from amana.cases.models import Case, EvidenceFile
+
+
+class EvidenceKind(models.TextChoices):
+    IMAGE = "image", _("Picture or screenshot")
+    PDF = "pdf", _("PDF document")
+    AUDIO = "audio", _("Voice note or audio")
+    VIDEO = "video", _("Video")
+    CHAT = "chat", _("Chat export")
+    OTHER = "other", _("Other file")
+
+
+class IntakeChannel(models.TextChoices):
+    SURVIVOR_SITE = "survivor_site", _("Sent by her through the reporting site")
+    INTAKE = "intake", _("Recorded by staff with the report")
+    STAFF_UPLOAD = "staff_upload", _("Added by staff to the case")
+    CHAT_IMPORT = "chat_import", _("From an imported chat export")
+
+
+class HashTaken(models.TextChoices):
+    AT_INTAKE = "at_intake", _("While the file was received")
+    FROM_SEALED = "from_sealed", _("From the sealed file, when it was first listed")
+
+
+class EvidenceItem(models.Model):
+    """What the chain of custody says about one sealed evidence file."""
+
+    file = models.OneToOneField(EvidenceFile, on_delete=models.CASCADE, related_name="item")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence_items")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    hash_taken = models.CharField(max_length=12, choices=HashTaken.choices)
+    kind = models.CharField(_("type"), max_length=8, choices=EvidenceKind.choices)
+    intake_channel = models.CharField(_("received through"), max_length=16, choices=IntakeChannel.choices)
+    received_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("received by")
+    )
+    received_at = models.DateTimeField(_("received"))
+    chat = models.ForeignKey(
+        "ChatTimeline", on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        indexes = [models.Index(fields=["case", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"evidence item {self.pk}"
+
+
+class CustodyAction(models.TextChoices):
+    RECEIVED = "received", _("Received and sealed")
+    VIEWED = "viewed", _("Viewed")
+    DOWNLOADED = "downloaded", _("Downloaded")
+    EXPORTED = "exported", _("Exported in an evidence package")
+
+
+class CustodyEvent(models.Model):
+    """One link of the chain of custody: who did what with the file, and when."""
+
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="custody")
+    action = models.CharField(max_length=12, choices=CustodyAction.choices)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Kept as text too, so the log still says who after an account is removed.
+    by_label = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField()
+    package = models.ForeignKey("EvidencePackage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["item", "at"])]
+
+    def __str__(self) -> str:
+        return f"custody {self.pk}"
+
+
+class ChatTimeline(models.Model):
+    """An imported chat export: the timeline, problems and proposed identifiers, sealed in the evidence locker."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="chat_timelines")
+    source = models.CharField(max_length=10)  # "whatsapp" or "telegram"
+    export = models.OneToOneField(EvidenceItem, on_delete=models.PROTECT, related_name="+")
+    timeline_sealed = models.BinaryField()
+    message_count = models.PositiveIntegerField(default=0)
+    attachment_count = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    imported_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    imported_at = models.DateTimeField()
+    identifiers_reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"chat timeline {self.pk}"
+
+
+class EvidencePackage(models.Model):
+    """A package made for the authorities: which compartments it held and the hash of its manifest."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence_packages")
+    compartments = models.JSONField(default=list)
+    manifest_sha256 = models.CharField(max_length=64)
+    file_count = models.PositiveIntegerField(default=0)
+    made_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    made_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"evidence package {self.pk}"
+
+
+class MatchAlertQuerySet(models.QuerySet["MatchAlert"]):
+    def unread(self) -> MatchAlertQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class MatchAlert(models.Model):
+    """Tells a supervisor that an identifier of one of her organisation's cases appears in other cases.
+
+    Counts only: nothing about the other cases, or who holds them, is kept here or shown.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="match_alerts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="match_alerts")
+    # The blind index the cases share (already stored with each case); never the identifier.
+    digest = models.CharField(max_length=64)
+    case_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MatchAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "case", "digest"], name="one_match_alert_per_identifier")
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"match alert {self.pk}"
+
+
+class PerpetratorIndex(models.Model):
+    """A keyed blind index of one perpetrator identifier named in a case; never the identifier itself.
+
+    ``blind_index`` is ``vault.blind_index(kind, value)`` of the normalised identifier, so two cases
+    naming the same number or account share it whichever way it was written.
+    """
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="identifier_indexes", related_query_name="identifier_index"
+    )
+    kind = models.CharField(max_length=16)
+    blind_index = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "blind_index"], name="one_identifier_index_per_case")]
+        indexes = [models.Index(fields=["blind_index", "case"])]
+
+    def __str__(self) -> str:
+        return f"identifier index {self.pk}"

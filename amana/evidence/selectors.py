@@ -1,0 +1,111 @@
+"""Reads on evidence, filtered by who asks: only caseworkers and supervisors of the case's organisation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from amana.accounts.models import Role, User
+from amana.cases.models import Audience, Case, Consent, Scope
+from amana.cases.selectors import get_case_for
+from amana.evidence.models import ChatTimeline, CustodyEvent, EvidenceItem, EvidencePackage, MatchAlert
+from amana.vault import services as vault
+from amana.vault.services import Compartment
+
+__all__ = ["get_case_for"]
+
+# What each choice she made lets an evidence package for the authorities hold.
+SCOPE_COMPARTMENTS: dict[str, tuple[str, ...]] = {
+    Scope.INCIDENT: (Compartment.INCIDENT, Compartment.EVIDENCE),
+    Scope.IDENTITY: (Compartment.IDENTITY,),
+}
+PACKAGE_COMPARTMENTS = (Compartment.INCIDENT, Compartment.EVIDENCE, Compartment.IDENTITY)
+
+
+def granted_to_authorities(case: Case) -> set[str]:
+    """The compartments her current consent lets the NGO share with the authorities."""
+    given = Consent.objects.filter(case=case, audience=Audience.AUTHORITIES, given=True).values_list("scope", flat=True)
+    return {compartment for scope in given for compartment in SCOPE_COMPARTMENTS.get(scope, ())}
+
+
+def items_of(case: Case) -> QuerySet[EvidenceItem]:
+    return EvidenceItem.objects.filter(case=case).select_related("file", "received_by")
+
+
+def get_item_for(user: User, reference: str, item_id: int) -> EvidenceItem:
+    case = get_case_for(user, reference)
+    item = items_of(case).filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    item.case = case
+    return item
+
+
+def custody_of(item: EvidenceItem) -> QuerySet[CustodyEvent]:
+    return CustodyEvent.objects.filter(item=item).select_related("package")
+
+
+def timelines_of(case: Case) -> QuerySet[ChatTimeline]:
+    return ChatTimeline.objects.filter(case=case).select_related("imported_by")
+
+
+def get_timeline_for(user: User, reference: str, timeline_id: int) -> ChatTimeline:
+    case = get_case_for(user, reference)
+    timeline = timelines_of(case).filter(pk=timeline_id).first()
+    if timeline is None:
+        raise Http404
+    timeline.case = case
+    return timeline
+
+
+def packages_of(case: Case) -> QuerySet[EvidencePackage]:
+    return EvidencePackage.objects.filter(case=case).select_related("made_by")
+
+
+def alerts_for(user: User) -> QuerySet[MatchAlert]:
+    """A supervisor's own alerts; each names only a case of her organisation and a count."""
+    if not (user.organisation_id and user.has_role(Role.SUPERVISOR)):
+        raise PermissionDenied
+    return MatchAlert.objects.filter(recipient=user, organisation_id=user.organisation_id).select_related("case")
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    item: EvidenceItem
+    name: str
+    content_type: str
+
+
+def open_items(items: list[EvidenceItem], *, locker: Any, keyring: vault.Keyring) -> list[OpenItem]:
+    """Each item with its sealed name and type opened; the locker is the case's evidence locker."""
+    opened = []
+    for item in items:
+        details = json.loads(vault.open_text(locker, bytes(item.file.details_sealed), keyring=keyring))
+        opened.append(
+            OpenItem(item=item, name=str(details.get("name", "")), content_type=str(details.get("content_type", "")))
+        )
+    return opened
+
+
+def open_incident(case: Case, *, keyring: vault.Keyring) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        vault.open_text(case.incident_locker, bytes(case.incident_sealed), keyring=keyring)
+    )
+    return data
+
+
+def open_identity(case: Case, *, keyring: vault.Keyring) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        vault.open_text(case.identity_locker, bytes(case.identity_sealed), keyring=keyring)
+    )
+    return data
+
+
+def when(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value else ""

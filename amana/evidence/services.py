@@ -1,0 +1,504 @@
+"""Writes on evidence: files sealed with their SHA-256, the chain of custody, chat imports, identifiers.
+
+Each write is one transaction and records itself in the audit log (never content). Files are
+sealed by the vault while their SHA-256 is computed from the same stream, so the hash is of exactly
+the bytes that were received.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, BinaryIO
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from amana.accounts.models import User
+from amana.audit.services import record
+from amana.cases.models import Case, EvidenceFile, Sender, Since
+from amana.channel.uploads import sniff
+from amana.evidence import matching, selectors
+from amana.evidence.chat_import import ChatImport, import_chat_export
+from amana.evidence.identifiers import Identifier, IdentifierKind, parse_identifiers
+from amana.evidence.models import (
+    ChatTimeline,
+    CustodyAction,
+    CustodyEvent,
+    EvidenceItem,
+    EvidenceKind,
+    EvidencePackage,
+    HashTaken,
+    IntakeChannel,
+)
+from amana.evidence.package import PackageFile, build_zip, safe_member_name
+from amana.evidence.pdf import Summary
+from amana.vault import services as vault
+
+CHUNK = 1024 * 1024
+
+
+class HashingReader(io.RawIOBase):
+    """A stream that computes the SHA-256 and size of everything read through it."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]  # RawIOBase's buffer
+        data = self._raw.read(len(buffer))
+        self.digest.update(data)
+        self.size += len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def kind_of(content_type: str) -> str:
+    """The evidence type shown to staff, from the content type found by reading the file's first bytes."""
+    if content_type.startswith("image/"):
+        return EvidenceKind.IMAGE
+    if content_type == "application/pdf":
+        return EvidenceKind.PDF
+    if content_type.startswith("audio/"):
+        return EvidenceKind.AUDIO
+    if content_type.startswith("video/"):
+        return EvidenceKind.VIDEO
+    if content_type in {"text/plain", "application/zip", "application/json"}:
+        return EvidenceKind.CHAT
+    return EvidenceKind.OTHER
+
+
+def _label(user: User | None) -> str:
+    return user.get_username() if user is not None else ""
+
+
+def _seal_json(locker: Any, data: dict[str, Any]) -> bytes:
+    return vault.seal(locker, json.dumps(data, ensure_ascii=False))
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One file to seal: its name as received, its checked content type and a stream of its bytes."""
+
+    name: str
+    content_type: str
+    stream: BinaryIO
+
+
+def _seal_one(
+    *, case: Case, incoming: Incoming, by: User | None, channel: str, stored: list[str], chat: ChatTimeline | None
+) -> EvidenceItem:
+    reader = HashingReader(incoming.stream)
+    stored_name = vault.seal_file(case.evidence_locker, io.BufferedReader(reader, CHUNK))
+    stored.append(stored_name)
+    now = timezone.now()
+    details = {"name": incoming.name, "content_type": incoming.content_type}
+    evidence = EvidenceFile.objects.create(
+        case=case,
+        stored_name=stored_name,
+        details_sealed=_seal_json(case.evidence_locker, details),
+        size=reader.size,
+        sender=Sender.STAFF,
+        added_by=by,
+    )
+    item = EvidenceItem.objects.create(
+        file=evidence,
+        case=case,
+        sha256=reader.digest.hexdigest(),
+        hash_taken=HashTaken.AT_INTAKE,
+        kind=kind_of(incoming.content_type),
+        intake_channel=channel,
+        received_by=by,
+        received_at=now,
+        chat=chat,
+    )
+    CustodyEvent.objects.create(item=item, action=CustodyAction.RECEIVED, by=by, by_label=_label(by), at=now)
+    return item
+
+
+def _seal_all(
+    *, case: Case, files: Iterable[Incoming], by: User | None, channel: str, chat: ChatTimeline | None = None
+) -> list[EvidenceItem]:
+    """Seal each file; on any failure remove the sealed files already written (the rows roll back)."""
+    stored: list[str] = []
+    try:
+        return [
+            _seal_one(case=case, incoming=incoming, by=by, channel=channel, stored=stored, chat=chat)
+            for incoming in files
+        ]
+    except BaseException:
+        for stored_name in stored:
+            vault.delete_file(stored_name)
+        raise
+
+
+@transaction.atomic
+def add_files(*, case: Case, uploads: Iterable[Any], by: User) -> list[EvidenceItem]:
+    """Staff add files to a case; each upload has been checked (type read from its bytes, size limit)."""
+    incoming = [Incoming(upload.name or "", upload.content_type or "", upload) for upload in uploads]
+    for upload in incoming:
+        upload.stream.seek(0)
+    items = _seal_all(case=case, files=incoming, by=by, channel=IntakeChannel.STAFF_UPLOAD)
+    for _item in items:
+        record(actor=by, action="evidence.added", target=case)
+    return items
+
+
+def _hash_sealed(evidence: EvidenceFile, keyring: vault.Keyring) -> str:
+    digest = hashlib.sha256()
+    for chunk in vault.open_file(evidence.case.evidence_locker, evidence.stored_name, keyring=keyring):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def ensure_items(*, case: Case, keyring: vault.Keyring, by: User) -> int:
+    """Give every evidence file of the case that came through another door its custody record.
+
+    Files sent through the reporting site or recorded with a report are sealed by the case; their
+    SHA-256 is computed here, once, by streaming the sealed file. The vault's authenticated
+    encryption guarantees those bytes are the ones received: a changed byte cannot be opened.
+    Returns how many were added; a file that cannot be opened is left for a later try.
+    """
+    added = 0
+    for evidence in EvidenceFile.objects.filter(case=case, item__isnull=True).select_related("case__evidence_locker"):
+        try:
+            sha256 = _hash_sealed(evidence, keyring)
+            details = json.loads(vault.open_text(case.evidence_locker, bytes(evidence.details_sealed), keyring=keyring))
+        except vault.VaultError:
+            continue
+        channel = IntakeChannel.SURVIVOR_SITE if evidence.sender == Sender.SURVIVOR else IntakeChannel.INTAKE
+        item = EvidenceItem.objects.create(
+            file=evidence,
+            case=case,
+            sha256=sha256,
+            hash_taken=HashTaken.FROM_SEALED,
+            kind=kind_of(str(details.get("content_type", ""))),
+            intake_channel=channel,
+            received_by=evidence.added_by,
+            received_at=evidence.created_at,
+        )
+        CustodyEvent.objects.create(
+            item=item,
+            action=CustodyAction.RECEIVED,
+            by=evidence.added_by,
+            by_label=_label(evidence.added_by),
+            at=evidence.created_at,
+        )
+        added += 1
+    if added:
+        record(actor=by, action="evidence.hashed", target=case)
+    return added
+
+
+@transaction.atomic
+def record_custody(*, items: Iterable[EvidenceItem], action: str, by: User, package: Any = None) -> None:
+    """One custody event per item (a view, a download or an export); the audit log gets one entry."""
+    items = list(items)
+    now = timezone.now()
+    CustodyEvent.objects.bulk_create(
+        [CustodyEvent(item=item, action=action, by=by, by_label=_label(by), at=now, package=package) for item in items]
+    )
+    if items:
+        record(actor=by, action=f"evidence.{action}", target=items[0].case)
+
+
+# Chat exports ------------------------------------------------------------------------------
+
+
+class _AttachmentSealer:
+    """Receives the media files of an export one by one and seals each as evidence of the case."""
+
+    def __init__(self, case: Case, by: User, stored: list[str]) -> None:
+        self.case = case
+        self.by = by
+        self.stored = stored
+        self.items: list[EvidenceItem] = []
+
+    def __call__(self, name: str, stream: BinaryIO) -> None:
+        head = stream.read(2048)
+        content_type = sniff(name, head) or "application/octet-stream"
+        whole = _Prefixed(head, stream)
+        incoming = Incoming(name=name.rsplit("/", 1)[-1], content_type=content_type, stream=whole)  # type: ignore[arg-type]  # a binary stream
+        self.items.append(
+            _seal_one(
+                case=self.case,
+                incoming=incoming,
+                by=self.by,
+                channel=IntakeChannel.CHAT_IMPORT,
+                stored=self.stored,
+                chat=None,
+            )
+        )
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that gives back bytes already read from its start, then the rest."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size < 0:
+                data, self._head = self._head + self._rest.read(), b""
+                return data
+            data, self._head = self._head[:size], self._head[size:]
+            return data
+        return self._rest.read(size)
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]  # RawIOBase's buffer
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _timeline_document(result: ChatImport) -> dict[str, Any]:
+    """What is sealed: the messages, the problems (as read in the importer's language) and the proposals."""
+    return {
+        "source": result.source,
+        "chat_name": result.chat_name,
+        "messages": [
+            {
+                "line": message.line,
+                "at": message.sent_at.isoformat(),
+                "sender": message.sender,
+                "text": message.text,
+                "attachments": message.attachments,
+                "media_omitted": message.media_omitted,
+                "notice": message.is_notice,
+            }
+            for message in result.messages
+        ],
+        "problems": [str(problem) for problem in result.problems],
+        "proposals": [
+            {
+                "kind": proposal.identifier.kind,
+                "value": proposal.identifier.value,
+                "sender_name": proposal.sender_name,
+                "reason": proposal.reason,
+            }
+            for proposal in result.proposed_identifiers
+        ],
+    }
+
+
+@transaction.atomic
+def import_chat(*, case: Case, upload: Any, by: User, export_name: str) -> ChatTimeline:
+    """Import a chat export into a case.
+
+    Steps: seal the export itself as evidence (its SHA-256 is that of the file as received), read
+    it with ``chat_import`` while its media files are sealed one by one, seal the timeline in the
+    evidence locker, record the import. Raises ``ChatImportError`` when nothing could be read; then
+    nothing is kept (the transaction rolls back and sealed files are removed).
+    """
+    stored: list[str] = []
+    sealer = _AttachmentSealer(case, by, stored)
+    try:
+        upload.seek(0)
+        content_type = "application/zip" if upload.read(2) == b"PK" else "text/plain"
+        upload.seek(0)
+        result = import_chat_export(upload, on_attachment=sealer)
+        upload.seek(0)
+        export = _seal_one(
+            case=case,
+            incoming=Incoming(name=export_name, content_type=content_type, stream=upload),
+            by=by,
+            channel=IntakeChannel.CHAT_IMPORT,
+            stored=stored,
+            chat=None,
+        )
+        timeline = ChatTimeline.objects.create(
+            case=case,
+            source=result.source,
+            export=export,
+            timeline_sealed=_seal_json(case.evidence_locker, _timeline_document(result)),
+            message_count=len(result.messages),
+            attachment_count=len(sealer.items),
+            problem_count=len(result.problems),
+            imported_by=by,
+            imported_at=timezone.now(),
+        )
+        EvidenceItem.objects.filter(pk__in=[item.pk for item in [export, *sealer.items]]).update(chat=timeline)
+    except BaseException:
+        for stored_name in stored:
+            vault.delete_file(stored_name)
+        raise
+    record(actor=by, action="evidence.chat_imported", target=case)
+    return timeline
+
+
+def _account_text(identifier: Identifier) -> str:
+    """How a confirmed account is written into the incident, in a form the identifier parser reads back."""
+    return f"{identifier.kind}: @{identifier.value}"
+
+
+def _known(texts: Iterable[str]) -> set[Identifier]:
+    return set(parse_identifiers("\n".join(texts)).identifiers)
+
+
+@transaction.atomic
+def confirm_identifiers(
+    *, timeline: ChatTimeline, chosen: list[Identifier], keyring: vault.Keyring, by: User
+) -> list[Identifier]:
+    """Add the identifiers the caseworker confirmed as the extortionist's to the case's incident.
+
+    Steps: open the sealed incident, append the ones it does not name yet (phone numbers and
+    accounts in their own lists), seal it again, index the case's identifiers for matching (which
+    alerts supervisors when another case shares one), mark the proposals as reviewed.
+    Returns the identifiers that were new to the case.
+    """
+    case = Case.objects.select_for_update().select_related("incident_locker").get(pk=timeline.case_id)
+    incident: dict[str, Any] = json.loads(
+        vault.open_text(case.incident_locker, bytes(case.incident_sealed), keyring=keyring)
+    )
+    phones = list(incident.get("perpetrator_phones", []))
+    accounts = list(incident.get("perpetrator_accounts", []))
+    known = _known([*phones, *accounts])
+    added = [identifier for identifier in dict.fromkeys(chosen) if identifier not in known]
+    for identifier in added:
+        if identifier.kind == IdentifierKind.PHONE:
+            phones.append(identifier.value)
+        else:
+            accounts.append(_account_text(identifier))
+    if added:
+        incident.update(perpetrator_phones=phones, perpetrator_accounts=accounts)
+        case.incident_sealed = _seal_json(case.incident_locker, incident)
+        case.save(update_fields=["incident_sealed", "updated_at"])
+        record(actor=by, action="evidence.identifiers_confirmed", target=case)
+    matching.index_case(case=case, identifiers=_known([*phones, *accounts]))
+    timeline.identifiers_reviewed_at = timezone.now()
+    timeline.save(update_fields=["identifiers_reviewed_at"])
+    return added
+
+
+def open_timeline(timeline: ChatTimeline, *, keyring: vault.Keyring) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        vault.open_text(timeline.case.evidence_locker, bytes(timeline.timeline_sealed), keyring=keyring)
+    )
+    return data
+
+
+# Evidence package ---------------------------------------------------------------------------
+
+
+def _timeline_text(document: dict[str, Any]) -> bytes:
+    lines = []
+    for message in document.get("messages", []):
+        files = ", ".join(message.get("attachments", []))
+        attached = f" [{files}]" if files else ""
+        lines.append(f"[{message['at']}] {message['sender']}: {message['text']}{attached}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _incident_facts(case: Case, incident: dict[str, Any]) -> list[tuple[str, str]]:
+    since = dict(Since.choices).get(incident.get("since", ""), "")
+    return [
+        (gettext("Platform"), str(case.get_platform_display())),
+        (gettext("What is demanded"), "، ".join(case.demand_labels)),
+        (gettext("Anything published"), str(case.get_published_display())),
+        (gettext("When it started"), str(since)),
+        (gettext("Phone numbers of the extortionist"), "\n".join(incident.get("perpetrator_phones", [])) or "—"),
+        (gettext("Accounts of the extortionist"), "\n".join(incident.get("perpetrator_accounts", [])) or "—"),
+    ]
+
+
+def _identity_facts(identity: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (gettext("Name"), str(identity.get("name", "")) or "—"),
+        (gettext("Phone number"), str(identity.get("contact_phone", "")) or "—"),
+        (gettext("Safe times"), str(identity.get("safe_times", "")) or "—"),
+        (gettext("If someone else answers"), str(identity.get("if_someone_else_answers", "")) or "—"),
+    ]
+
+
+@transaction.atomic
+def make_package(*, case: Case, compartments: set[str], keyring: vault.Keyring, by: User) -> tuple[bytes, Any]:
+    """Build the package of the granted ``compartments`` and record it in each file's chain of custody.
+
+    Steps: read only the granted compartments; put each evidence file and chat timeline in the zip
+    with the PDF summary and the manifests; record the package, one "exported" custody event per
+    file and one audit entry. Returns the zip's bytes and the package record.
+    """
+    made_at = timezone.now()
+    names = dict(vault.Compartment.choices)
+    parts = "، ".join(str(names[compartment]) for compartment in sorted(compartments))
+    made_by = by.get_full_name() or by.get_username()
+    summary = Summary(
+        title=gettext("Evidence package for case %(reference)s") % {"reference": case.reference},
+        intro=gettext(
+            "Made on %(date)s by %(name)s of %(organisation)s. It holds only what she agreed to share: %(parts)s. "
+            "Each file's SHA-256 is listed in manifest.json, and the SHA-256 of manifest.json in manifest.sha256."
+        )
+        % {
+            "date": selectors.when(timezone.localtime(made_at)),
+            "name": made_by,
+            "organisation": case.organisation.name,
+            "parts": parts,
+        },
+    )
+    if vault.Compartment.IDENTITY in compartments:
+        summary.sections.append(
+            (gettext("Identity and safe contact"), _identity_facts(selectors.open_identity(case, keyring=keyring)))
+        )
+    if vault.Compartment.INCIDENT in compartments:
+        incident = selectors.open_incident(case, keyring=keyring)
+        summary.sections.append((gettext("What happened"), _incident_facts(case, incident)))
+        if incident.get("narrative"):
+            summary.paragraphs.append((gettext("In her words"), str(incident["narrative"])))
+    files: list[PackageFile] = []
+    exported: list[EvidenceItem] = []
+    if vault.Compartment.EVIDENCE in compartments:
+        ensure_items(case=case, keyring=keyring, by=by)
+        items = list(selectors.items_of(case))
+        for number, opened in enumerate(selectors.open_items(items, locker=case.evidence_locker, keyring=keyring), 1):
+            chunks = vault.open_file(case.evidence_locker, opened.item.file.stored_name, keyring=keyring)
+            files.append(
+                PackageFile(
+                    path=safe_member_name(number, opened.name),
+                    content=b"".join(chunks),
+                    received_at=opened.item.received_at,
+                    received_through=opened.item.intake_channel,
+                    kind=opened.item.kind,
+                    original_name=opened.name,
+                )
+            )
+            exported.append(opened.item)
+        for number, timeline in enumerate(selectors.timelines_of(case), 1):
+            content = _timeline_text(open_timeline(timeline, keyring=keyring))
+            files.append(PackageFile(path=f"chats/{number:03d}.txt", content=content, kind="chat_timeline"))
+        summary.table_title = gettext("Files and their SHA-256")
+        summary.table_header = [gettext("File"), gettext("Received"), gettext("SHA-256")]
+        summary.table_rows = [[file.path, selectors.when(file.received_at), file.sha256] for file in files]
+    built = build_zip(
+        reference=case.reference, made_at=made_at, compartments=compartments, summary=summary, files=files
+    )
+    package = EvidencePackage.objects.create(
+        case=case,
+        compartments=sorted(compartments),
+        manifest_sha256=built.manifest_sha256,
+        file_count=built.file_count,
+        made_by=by,
+        made_at=made_at,
+    )
+    record_custody(items=exported, action=CustodyAction.EXPORTED, by=by, package=package)
+    record(actor=by, action="evidence.package_made", target=case)
+    return built.content, package
+
+
+def with_times(messages: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Timeline entries with their time as a datetime again, for the page to show in local time."""
+    return [{**message, "at": datetime.fromisoformat(message["at"])} for message in messages]

@@ -1,0 +1,41 @@
+"""Fixtures of evidence: cases of two organisations, keyrings, and the vault kept in a test folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from amana.accounts.models import User
+from amana.cases.models import Audience, Case, Consent, Scope
+from amana.channel.tests.conftest import make_case
+from amana.vault import services as vault
+from conftest import PASSWORD
+
+__all__ = ["grant", "keyring_of", "make_case"]
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+def keyring_of(user: User) -> vault.Keyring:
+    return vault.user_keyring(user, PASSWORD)
+
+
+def grant(case: Case, *scopes: str) -> None:
+    """Her consent to share these scopes with the authorities, and no other."""
+    Consent.objects.filter(case=case, audience=Audience.AUTHORITIES).update(given=False)
+    Consent.objects.filter(case=case, audience=Audience.AUTHORITIES, scope__in=scopes).update(given=True)
+
+
+@pytest.fixture
+def case(personas: Any) -> Case:
+    made, _code = make_case(personas.ngo, perpetrator_phones=[], perpetrator_accounts=[])
+    grant(made, Scope.INCIDENT)
+    return made

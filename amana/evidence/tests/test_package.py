@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from amana.cases.models import Scope
+from amana.evidence.models import CustodyAction, CustodyEvent, EvidenceItem, EvidencePackage
+from amana.evidence.sample_exports import Layout, conversation, whatsapp_text
+
+from .conftest import PNG, grant, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _package(client, case, compartments) -> bytes:
+    response = client.post(f"/staff/evidence/{case.reference}/package/", {"compartments": compartments})
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert response["Content-Type"] == "application/zip"
+    return response.content
+
+
+def _with_evidence(client, case) -> None:
+    client.post(f"/staff/evidence/{case.reference}/files/", {"files": [SimpleUploadedFile("screenshot.png", PNG)]})
+    client.post(
+        f"/staff/evidence/{case.reference}/chats/",
+        {"export": SimpleUploadedFile("chat.txt", whatsapp_text(conversation(8), Layout()))},
+    )
+
+
+def test_a_package_verifies_and_one_changed_byte_fails_it(personas, login, case, tmp_path: Path) -> None:
+    client = login(personas.caseworker)
+    _with_evidence(client, case)
+    content = _package(client, case, ["incident", "evidence"])
+    path = tmp_path / "package.zip"
+    path.write_bytes(content)
+    out = io.StringIO()
+    call_command("verify_evidence_package", str(path), stdout=out)
+    assert "verified" in out.getvalue() and "recorded by amana" in out.getvalue()
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("manifest.json"))
+        members = {name: archive.read(name) for name in names}
+    listed = {entry["path"] for entry in manifest["files"]}
+    assert "summary.pdf" in listed and any(name.startswith("files/") for name in listed)
+    assert members["summary.pdf"].startswith(b"%PDF")
+    target = next(name for name in names if name.startswith("files/"))
+    changed = bytearray(members[target])
+    changed[len(changed) // 2] ^= 0x01
+    members[target] = bytes(changed)
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(tampered, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    errors = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_evidence_package", str(tampered), stdout=io.StringIO(), stderr=errors)
+    assert target in errors.getvalue()
+
+
+def test_a_changed_manifest_fails_verification(personas, login, case, tmp_path: Path) -> None:
+    client = login(personas.caseworker)
+    _with_evidence(client, case)
+    content = _package(client, case, ["incident", "evidence"])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["manifest.json"] = members["manifest.json"].replace(b'"case"', b'"case" ', 1)
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(tampered, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(CommandError):
+        call_command("verify_evidence_package", str(tampered), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_a_file_that_is_not_a_package_fails_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "not.zip"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(CommandError):
+        call_command("verify_evidence_package", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("verify_evidence_package", str(tmp_path / "missing.zip"))
+
+
+def test_the_package_holds_her_identity_only_when_she_agreed(personas, login) -> None:
+    case, _code = make_case(personas.ngo, name="Samira (example)", contact_phone="0750 111 2222")
+    grant(case, Scope.INCIDENT)
+    client = login(personas.caseworker)
+    _with_evidence(client, case)
+    refused = client.post(
+        f"/staff/evidence/{case.reference}/package/", {"compartments": ["incident", "evidence", "identity"]}
+    )
+    assert refused.status_code == 400  # identity asked for, not granted
+    assert not EvidencePackage.objects.exists()
+    content = _package(client, case, ["incident", "evidence"])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert manifest["compartments"] == ["evidence", "incident"]
+    assert b"Samira" not in everything and b"0750 111 2222" not in everything
+    grant(case, Scope.INCIDENT, Scope.IDENTITY)
+    content = _package(client, case, ["incident", "evidence", "identity"])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        summary = archive.read("summary.pdf")
+    assert manifest["compartments"] == ["evidence", "identity", "incident"]
+    assert summary != b""
+
+
+def test_only_identity_leaves_out_what_happened_and_the_files(personas, login, case) -> None:
+    grant(case, Scope.IDENTITY)
+    client = login(personas.caseworker)
+    _with_evidence(client, case)
+    content = _package(client, case, ["identity"])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+    assert not any(name.startswith(("files/", "chats/")) for name in names)
+
+
+def test_without_consent_no_package_can_be_made(personas, login, case) -> None:
+    grant(case)
+    client = login(personas.caseworker)
+    response = client.post(f"/staff/evidence/{case.reference}/package/", {"compartments": ["incident"]})
+    assert response.status_code == 400
+    assert not EvidencePackage.objects.exists()
+
+
+def test_each_exported_file_gets_an_export_in_its_chain_of_custody(personas, login, case) -> None:
+    client = login(personas.caseworker)
+    _with_evidence(client, case)
+    _package(client, case, ["incident", "evidence"])
+    package = EvidencePackage.objects.get()
+    items = EvidenceItem.objects.filter(case=case)
+    exported = CustodyEvent.objects.filter(action=CustodyAction.EXPORTED, package=package)
+    assert exported.count() == items.count() > 0
+
+
+@pytest.mark.parametrize("role", ["me_officer", "org_admin", "cpt_member", "liaison", "provider_staff"])
+def test_other_roles_cannot_make_a_package(personas, login, case, role: str) -> None:
+    response = login(getattr(personas, role)).post(
+        f"/staff/evidence/{case.reference}/package/", {"compartments": ["incident"]}
+    )
+    assert response.status_code == 403
+    assert (
+        login(personas.outsider)
+        .post(f"/staff/evidence/{case.reference}/package/", {"compartments": ["incident"]})
+        .status_code
+        == 404
+    )
