@@ -104,6 +104,18 @@ SECTIONS: list[Section] = [
         roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.CPT_MEMBER}),
     ),
     Section(
+        url_name="cases:notifications",
+        title=cases_menu.NOTIFICATIONS_TITLE,
+        description=cases_menu.NOTIFICATIONS_DESCRIPTION,
+        roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR}),
+    ),
+    Section(
+        url_name="cases:team_cases",
+        title=cases_menu.TEAM_CASES_TITLE,
+        description=cases_menu.TEAM_CASES_DESCRIPTION,
+        roles=frozenset({Role.CPT_MEMBER}),
+    ),
+    Section(
         url_name="community:overview",
         title=community_menu.PROGRAMME_TITLE,
         description=community_menu.PROGRAMME_DESCRIPTION,

@@ -1,11 +1,55 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amana.cases.models import Status
+from amana.accounts.models import Organisation, OrganisationKind, User
+from amana.cases.models import (
+    ActionKind,
+    ActionStatus,
+    Answer,
+    ClosureReason,
+    ConsentHow,
+    ContactMethod,
+    FollowUpStatus,
+    RiskLevel,
+)
+from amana.channel.forms import NARRATIVE_MAX, ExtortionistForm
 
 MESSAGE_MAX_LENGTH = 5000
+NOTE_MAX_LENGTH = 3000
+SHORT_MAX_LENGTH = 300
+SEARCH_MAX_LENGTH = 300
+# A follow-up further ahead than this is a typing mistake, not a plan.
+FOLLOW_UP_HORIZON = timedelta(days=366)
+REQUIRED = _("Please fill in this field.")
+CHOOSE = _("Please choose one of the options shown.")
+TOO_LONG = _("Please shorten this to at most %(limit_value)d characters (now %(show_value)d).")
+
+
+def _note(label: Any, *, required: bool = False, help_text: Any = "", rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "autocomplete": "off"}),
+        error_messages={"required": REQUIRED, "max_length": TOO_LONG},
+    )
+
+
+def _choice(label: Any, choices: Any, *, radio: bool = True, required: bool = True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        widget=forms.RadioSelect if radio else forms.Select,
+        error_messages={"required": CHOOSE, "invalid_choice": CHOOSE},
+    )
 
 
 class MessageForm(forms.Form):
@@ -20,9 +64,154 @@ class MessageForm(forms.Form):
     )
 
 
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=Status.choices,
-        error_messages={"required": _("Choose a status."), "invalid_choice": _("Choose one of the statuses.")},
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Case reference, or a phone number or account of the extortionist"),
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={"required": _("Type what to search for."), "max_length": TOO_LONG},
     )
+
+
+class AssignForm(forms.Form):
+    caseworker = forms.ModelChoiceField(
+        label=_("Caseworker"),
+        queryset=User.objects.none(),
+        error_messages={"required": CHOOSE, "invalid_choice": CHOOSE},
+    )
+
+    def __init__(self, *args: Any, caseworkers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["caseworker"]
+        field.queryset = caseworkers  # type: ignore[attr-defined]  # a ModelChoiceField
+        field.label_from_instance = lambda user: user.get_full_name() or user.username  # type: ignore[attr-defined]
+
+
+RISK_QUESTIONS = {
+    "immediate_danger": _("Is she in immediate danger?"),
+    "family_violence": _("Is she at risk of violence from her family if they find out?"),
+    "self_harm": _("Has she had thoughts of harming herself or of suicide?"),
+    "images_published": _("Have images or information already been published or sent to others?"),
+    "knows_family": _("Does the extortionist know her family or how to reach them?"),
+}
+
+
+class RiskAssessmentForm(forms.Form):
+    judged = _choice(
+        _("Your judgement of the risk"),
+        [("", _("As her answers show")), *[(value, label) for value, label in RiskLevel.choices if value]],
+        radio=False,
+        required=False,
+    )
+    notes = _note(_("Notes on her safety (sealed)"), rows=4)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        questions = {name: _choice(label, Answer.choices) for name, label in RISK_QUESTIONS.items()}
+        self.fields = {**questions, **self.fields}  # the questions first
+
+    def answers(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in RISK_QUESTIONS}
+
+
+class PlanActionForm(forms.Form):
+    kind = _choice(_("What she chose"), ActionKind.choices, radio=False)
+    details = _note(_("What exactly, and who does what (sealed)"), required=True)
+    due_on = forms.DateField(
+        label=_("To be done by (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date such as 2025-03-31.")},
+    )
+    consent_how = _choice(_("How she gave her agreement"), ConsentHow.choices)
+    informed = forms.BooleanField(
+        label=_("She was told what this step involves, its risks and that she can change her mind, and she chose it."),
+        error_messages={
+            "required": _("A step goes into her plan only when she has chosen it knowing what it involves.")
+        },
+    )
+
+
+class FinishActionForm(forms.Form):
+    status = _choice(_("What happened"), [(s, s.label) for s in (ActionStatus.DONE, ActionStatus.DROPPED)])
+    outcome = _note(_("Outcome (sealed)"), required=True)
+
+
+class FollowUpForm(forms.Form):
+    due_at = forms.DateTimeField(
+        label=_("When"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": REQUIRED, "invalid": _("Enter a date and time such as 2025-03-31 10:30.")},
+    )
+    channel = _choice(_("How to reach her"), ContactMethod.choices, radio=False)
+    safe_times = forms.CharField(
+        label=_("Safe times (sealed)"),
+        required=False,
+        max_length=SHORT_MAX_LENGTH,
+        error_messages={"max_length": TOO_LONG},
+    )
+    if_someone_else_answers = _note(_("What to say if someone else answers (sealed)"), rows=2)
+    purpose = _note(_("What to talk about (sealed)"), rows=2)
+
+    def clean_due_at(self) -> datetime:
+        due_at: datetime = self.cleaned_data["due_at"]
+        if due_at > timezone.now() + FOLLOW_UP_HORIZON:
+            raise forms.ValidationError(_("Choose a time within the next year."), code="too_far")
+        return due_at
+
+
+class FollowUpOutcomeForm(forms.Form):
+    status = _choice(_("Did the contact happen?"), [(s, s.label) for s in (FollowUpStatus.DONE, FollowUpStatus.MISSED)])
+    outcome = _note(_("What happened (sealed)"), required=True)
+
+
+class ClosureRequestForm(forms.Form):
+    reason = _choice(_("Why close the case"), ClosureReason.choices)
+    feedback = _note(
+        _("Her feedback on the help she received (sealed)"),
+        help_text=_("In her words, if she gave any. Leave it empty if she could not be asked safely."),
+        rows=4,
+    )
+
+
+class ClosureDecisionForm(forms.Form):
+    APPROVE, RETURN = "approve", "return"
+    decision = _choice(_("Your decision"), [(APPROVE, _("Approve closing")), (RETURN, _("Return to the caseworker"))])
+    note = _note(_("Note to the caseworker (sealed)"), help_text=_("Needed when you return the request."))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == self.RETURN and not cleaned.get("note"):
+            self.add_error("note", _("Say what is still needed before the case can be closed."))
+        return cleaned
+
+
+class HandoverForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Protection NGO that takes over the case"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.NGO),
+        error_messages={"required": CHOOSE, "invalid_choice": CHOOSE},
+    )
+    consent_how = _choice(_("How she gave her agreement"), ConsentHow.choices)
+    confirmed = forms.BooleanField(
+        label=_("She agreed that her case, with everything recorded in it, goes to this NGO."),
+        error_messages={"required": _("A case is handed over only when she has agreed to it.")},
+    )
+
+
+class IncidentForm(ExtortionistForm):
+    """What happened, as the caseworker corrects it: the narrative and the extortionist's identifiers."""
+
+    narrative = forms.CharField(
+        label=_("What happened (sealed)"),
+        required=False,
+        max_length=NARRATIVE_MAX,
+        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["perpetrator_phones"].label = _("Phone numbers of the extortionist")
+        self.fields["perpetrator_accounts"].label = _("Accounts of the extortionist")
+        self.order_fields(["narrative", "perpetrator_phones", "perpetrator_accounts"])

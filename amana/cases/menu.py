@@ -1,6 +1,10 @@
-"""The staff menu entry of cases, kept here so that its words live in this app's catalogue."""
+"""The staff menu entries of cases, kept here so that their words live in this app's catalogue."""
 
 from django.utils.translation import gettext_lazy as _
 
 QUEUE_TITLE = _("Cases")
 QUEUE_DESCRIPTION = _("Reports your organisation received, urgent ones first: read them, reply and follow up.")
+NOTIFICATIONS_TITLE = _("Notifications")
+NOTIFICATIONS_DESCRIPTION = _("Urgent reports, high risks, cases assigned to you and closures to decide.")
+TEAM_CASES_TITLE = _("Cases our team received")
+TEAM_CASES_DESCRIPTION = _("Hand a case over to a protection NGO with her consent, then follow its status.")

@@ -109,17 +109,32 @@ class ContactMethod(models.TextChoices):
 CONTACT_NEEDS_PHONE = frozenset({ContactMethod.CALL, ContactMethod.WHATSAPP})
 
 
+class RiskLevel(models.TextChoices):
+    """The outcome of her safety and risk assessment: the only part of it kept in a plain column."""
+
+    NOT_ASSESSED = "", _("Not assessed yet")
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+def urgent(prefix: str = "") -> models.Q:
+    """Danger now, self-harm, duress or a high risk; ``prefix`` reaches a case from a related model."""
+    flags = {"danger_now": True, "self_harm": True, "duress_suspected": True, "risk_level": RiskLevel.HIGH}
+    condition = models.Q()
+    for name, value in flags.items():
+        condition |= models.Q(**{prefix + name: value})
+    return condition
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
+    def open(self) -> CaseQuerySet:
+        return self.exclude(status=Status.CLOSED)
+
     def urgent_first(self) -> CaseQuerySet:
-        """Danger, self-harm or duress first, then cases waiting for a reply, then the newest."""
+        """Danger, self-harm, duress or high risk first, then cases waiting for a reply, then the newest."""
         return self.annotate(
-            urgent=models.Case(
-                models.When(
-                    models.Q(danger_now=True) | models.Q(self_harm=True) | models.Q(duress_suspected=True),
-                    then=models.Value(1),
-                ),
-                default=models.Value(0),
-            )
+            urgent=models.Case(models.When(urgent(), then=models.Value(1)), default=models.Value(0))
         ).order_by("-urgent", "-awaiting_reply", "-created_at", "-pk")
 
 
@@ -133,6 +148,22 @@ class Case(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    assigned_to = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="caseload", verbose_name=_("caseworker")
+    )
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, blank=True, default="")
+    closure_requested = models.BooleanField(_("closure requested"), default=False)
+    # The Community Peace Team that received the case, kept after it is handed over to an NGO so
+    # that the team can still follow its status (and nothing else).
+    received_by_team = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_cases",
+        verbose_name=_("received by the peace team"),
+    )
+    handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,14 +197,23 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["organisation", "assigned_to", "status"]),
+            models.Index(fields=["organisation", "-created_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.reference
 
     @property
     def is_urgent(self) -> bool:
-        return self.danger_now or self.self_harm or self.duress_suspected
+        return self.danger_now or self.self_harm or self.duress_suspected or self.risk_level == RiskLevel.HIGH
+
+    @property
+    def is_held_by_team(self) -> bool:
+        """Still with the peace team that recorded it, not yet handed over to an NGO."""
+        return self.received_by_team_id is not None and self.organisation_id == self.received_by_team_id
 
     @property
     def demand_labels(self) -> list[str]:
@@ -251,3 +291,190 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return f"evidence {self.pk}"
+
+
+class Answer(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class RiskAssessment(models.Model):
+    """One safety and risk assessment; its answers are sealed in the care locker, the level is plain."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
+    risk_level = models.CharField(max_length=8, choices=RiskLevel.choices)
+    assessed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    answers_sealed = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"assessment {self.pk}"
+
+
+class ActionKind(models.TextChoices):
+    """What a step of her plan is; the details are sealed."""
+
+    SAFETY_PLAN = "safety_plan", _("Safety planning")
+    DIGITAL_SAFETY = "digital_safety", _("Securing her phone and accounts")
+    CONTENT_REMOVAL = "content_removal", _("Asking a platform to remove content")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+    LEGAL = "legal", _("Legal advice")
+    HEALTH = "health", _("Health care")
+    ACCOMPANIMENT = "accompaniment", _("Accompaniment to report in person")
+    SAFE_SPACE = "safe_space", _("Safe-space meeting at the NGO office")
+    LIAISON = "liaison", _("Liaison without identity")
+    OTHER = "other", _("Something else")
+
+
+class ConsentHow(models.TextChoices):
+    WRITTEN = "written", _("In writing")
+    VERBAL = "verbal", _("Verbally")
+    SITE = "site", _("Through the site")
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class PlanAction(models.Model):
+    """One step of the case action plan: something she chose after being told what it involves."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plan_actions")
+    kind = models.CharField(max_length=20, choices=ActionKind.choices)
+    consent_how = models.CharField(max_length=8, choices=ConsentHow.choices)
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
+    details_sealed = models.BinaryField()
+    outcome_sealed = models.BinaryField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"action {self.pk}"
+
+
+class FollowUpStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    DONE = "done", _("Done")
+    MISSED = "missed", _("Missed")
+
+
+class FollowUp(models.Model):
+    """A contact planned against her safe-contact plan; how and what to say are sealed in the care locker."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    due_at = models.DateTimeField()
+    channel = models.CharField(max_length=16, choices=ContactMethod.choices)
+    status = models.CharField(max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.SCHEDULED)
+    details_sealed = models.BinaryField()
+    outcome_sealed = models.BinaryField(null=True, blank=True)
+    scheduled_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"follow-up {self.pk}"
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_MET = "goals_met", _("Her goals in the plan were met")
+    HER_CHOICE = "her_choice", _("She asked to close the case")
+    NO_CONTACT = "no_contact", _("She could not be reached safely")
+    REFERRED = "referred", _("Another organisation now handles it")
+    MOVED = "moved", _("She moved out of the area")
+    OTHER = "other", _("Another reason")
+
+
+class ClosureDecision(models.TextChoices):
+    PENDING = "pending", _("Waiting for a supervisor")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned to the caseworker")
+
+
+class ClosureRequest(models.Model):
+    """A caseworker's request to close a case, with her feedback sealed; a supervisor decides."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closure_requests")
+    reason = models.CharField(max_length=16, choices=ClosureReason.choices)
+    feedback_sealed = models.BinaryField()
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=10, choices=ClosureDecision.choices, default=ClosureDecision.PENDING)
+    decision_note_sealed = models.BinaryField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(decision="pending"), name="one_pending_closure_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"closure request {self.pk}"
+
+
+class Handover(models.Model):
+    """A peace team passing a case it received to a protection NGO, with her consent."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="handover")
+    from_team = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    consent_how = models.CharField(max_length=8, choices=ConsentHow.choices)
+    handed_over_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"hand-over {self.pk}"
+
+
+class NotificationKind(models.TextChoices):
+    URGENT_REPORT = "urgent_report", _("Urgent report")
+    HIGH_RISK = "high_risk", _("High risk")
+    DURESS = "duress", _("Duress code used")
+    ASSIGNED = "assigned", _("Case assigned")
+    CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
+    CLOSURE_RETURNED = "closure_returned", _("Closure returned")
+    HANDED_OVER = "handed_over", _("Case handed over")
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app notice to one staff member; it names only the kind and the case reference."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk}"

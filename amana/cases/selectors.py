@@ -9,10 +9,28 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from amana.accounts.models import Role, User
-from amana.cases.models import Case, CaseMessage, CaseQuerySet, EvidenceFile
+from amana.cases.models import (
+    ActionStatus,
+    Case,
+    CaseMessage,
+    CaseQuerySet,
+    ClosureDecision,
+    ClosureRequest,
+    EvidenceFile,
+    FollowUp,
+    FollowUpStatus,
+    Notification,
+    PlanAction,
+    RiskAssessment,
+    Status,
+    urgent,
+)
+from amana.evidence import identifiers
 from amana.vault import services as vault
 
 # Who handles the cases of their own organisation.
@@ -116,3 +134,260 @@ def open_evidence_file(evidence: EvidenceFile, *, keyring: Any) -> tuple[OpenEvi
     locker = evidence.case.evidence_locker
     info = _open_details(evidence, locker, keyring)
     return info, vault.open_file(locker, evidence.stored_name, keyring=keyring)
+
+
+# Who may act on a case ----------------------------------------------------------------------
+
+
+def may_work_on(user: User, case: Case) -> bool:
+    """Supervisors act on every case of their organisation; a caseworker on hers and on unassigned ones."""
+    return user.has_role(Role.SUPERVISOR) or case.assigned_to_id in (None, user.pk)
+
+
+def get_case_to_work_on(user: User, reference: str) -> Case:
+    """A case the user may change: another organisation's is not found, a colleague's is refused."""
+    case = get_case_for(user, reference)
+    if not may_work_on(user, case):
+        raise PermissionDenied
+    return case
+
+
+# Lists --------------------------------------------------------------------------------------
+
+
+class QueueView:
+    """The named lists of the queue page."""
+
+    OPEN = "open"
+    NEW = "new"
+    MINE = "mine"
+    OVERDUE = "overdue"
+    CLOSING = "closing"
+    CLOSED = "closed"
+    ALL = (OPEN, NEW, MINE, OVERDUE, CLOSING, CLOSED)
+
+
+def overdue_follow_ups() -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(status=FollowUpStatus.SCHEDULED, due_at__lt=timezone.now())
+
+
+def overdue_plan_actions() -> QuerySet[PlanAction]:
+    return PlanAction.objects.filter(status=ActionStatus.PLANNED, due_on__lt=timezone.localdate())
+
+
+def with_overdue(cases: CaseQuerySet) -> CaseQuerySet:
+    """Mark each case that has a follow-up or a plan step past its time, in the same query."""
+    return cases.annotate(
+        overdue=Exists(overdue_follow_ups().filter(case=OuterRef("pk")))
+        | Exists(overdue_plan_actions().filter(case=OuterRef("pk")))
+    )
+
+
+def queue_for(user: User, view: str = QueueView.OPEN) -> CaseQuerySet:
+    """One of the queue's lists, urgent first, with what each row shows fetched in the same query."""
+    cases = with_overdue(cases_for(user)).select_related("assigned_to")
+    if view == QueueView.NEW:
+        cases = cases.filter(status=Status.NEW, assigned_to__isnull=True)
+    elif view == QueueView.MINE:
+        cases = cases.open().filter(assigned_to=user)
+    elif view == QueueView.OVERDUE:
+        cases = cases.open().filter(overdue=True)  # type: ignore[misc]  # annotated by with_overdue
+    elif view == QueueView.CLOSING:
+        cases = cases.filter(closure_requested=True)
+    elif view == QueueView.CLOSED:
+        cases = cases.filter(status=Status.CLOSED)
+    else:
+        cases = cases.open()
+    return cases.urgent_first()
+
+
+REFERENCE_CHARACTERS = frozenset("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+
+def as_reference(text: str) -> str | None:
+    """A typed case reference in its stored form (K7Q2-93XD), or None when it cannot be one."""
+    compact = "".join(text.split()).replace("-", "").upper()
+    if len(compact) != 8 or not set(compact) <= REFERENCE_CHARACTERS:
+        return None
+    return f"{compact[:4]}-{compact[4:]}"
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a search found, or why the text could not be searched for (a whole translated sentence)."""
+
+    cases: CaseQuerySet
+    problem: str = ""
+
+
+def search_cases(user: User, text: str) -> Search:
+    """By case reference, else by a perpetrator identifier, normalised and matched through blind indexes.
+
+    Nothing is decrypted: the typed number or account is normalised and its keyed blind index is
+    looked up among those stored when each case's incident was sealed.
+    """
+    cases = with_overdue(cases_for(user)).select_related("assigned_to")
+    reference = as_reference(text)
+    if reference is not None:
+        found = cases.filter(reference=reference)
+        if found.exists():
+            return Search(found.urgent_first())
+    try:
+        identifier = identifiers.parse_identifier(text)
+    except identifiers.IdentifierError as error:
+        # A reference that matches nothing is simply not found; anything else is explained.
+        return Search(cases.none(), problem="" if reference else str(error.message))
+    digest = vault.blind_index(identifier.kind, identifier.value)
+    return Search(cases.filter(identifier_index__blind_index=digest).urgent_first())
+
+
+@dataclass(frozen=True)
+class Caseload:
+    caseworker: User
+    open_cases: int
+    urgent: int
+    overdue_follow_ups: int
+
+
+def caseloads_for(user: User) -> list[Caseload]:
+    """Each caseworker's open cases, urgent ones and overdue follow-ups, in two queries (supervisors only)."""
+    if not (may_handle_cases(user) and user.has_role(Role.SUPERVISOR)):
+        raise PermissionDenied
+    workers = (
+        User.objects.filter(organisation=user.organisation_id, is_active=True, role_assignments__role=Role.CASEWORKER)
+        .annotate(
+            open_cases=Count("caseload", filter=~Q(caseload__status=Status.CLOSED), distinct=True),
+            urgent=Count(
+                "caseload",
+                filter=~Q(caseload__status=Status.CLOSED) & urgent("caseload__"),
+                distinct=True,
+            ),
+        )
+        .order_by("first_name", "username")
+    )
+    overdue = dict(
+        overdue_follow_ups()
+        .filter(case__organisation=user.organisation_id, case__assigned_to__isnull=False)
+        .values_list("case__assigned_to")
+        .annotate(n=Count("pk"))
+        .values_list("case__assigned_to", "n")
+    )
+    return [
+        Caseload(caseworker=w, open_cases=w.open_cases, urgent=w.urgent, overdue_follow_ups=overdue.get(w.pk, 0))
+        for w in workers
+    ]
+
+
+def caseworkers_of(user: User) -> QuerySet[User]:
+    return User.objects.filter(
+        organisation=user.organisation_id, is_active=True, role_assignments__role=Role.CASEWORKER
+    ).order_by("first_name", "username")
+
+
+def overdue_follow_ups_for(user: User, caseworker: User | None = None) -> QuerySet[FollowUp]:
+    """Follow-ups past their time: a caseworker sees hers, a supervisor everyone's (or one caseworker's)."""
+    follow_ups = overdue_follow_ups().filter(
+        case__organisation=user.organisation_id, case__status__in=[Status.NEW, Status.IN_PROGRESS]
+    )
+    if not may_handle_cases(user):
+        raise PermissionDenied
+    if not user.has_role(Role.SUPERVISOR):
+        follow_ups = follow_ups.filter(case__assigned_to=user)
+    elif caseworker is not None:
+        follow_ups = follow_ups.filter(case__assigned_to=caseworker)
+    return follow_ups.select_related("case", "case__assigned_to").order_by("due_at", "pk")
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("case")
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user).unread().count()
+
+
+# Peace teams --------------------------------------------------------------------------------
+
+
+def team_cases_for(user: User) -> CaseQuerySet:
+    """The cases the user's peace team received (held or handed over); only CPT members ask."""
+    if not (user.organisation_id and user.has_role(Role.CPT_MEMBER)):
+        raise PermissionDenied
+    return Case.objects.filter(received_by_team=user.organisation_id)
+
+
+def get_team_case_for(user: User, reference: str) -> Case:
+    case = team_cases_for(user).select_related(*CASE_LOCKERS).filter(reference=reference).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+# The sealed care record ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A row of the care record with its sealed part opened."""
+
+    row: Any
+    data: dict[str, Any]
+
+
+def _open_rows(case: Case, rows: Any, field: str, keyring: Any) -> list[Opened]:
+    opened = []
+    for row in rows:
+        sealed = getattr(row, field)
+        opened.append(Opened(row, _open_json(case.care_locker, sealed, keyring) if sealed else {}))
+    return opened
+
+
+def open_assessments(case: Case, *, keyring: Any) -> list[Opened]:
+    rows = RiskAssessment.objects.filter(case=case).select_related("assessed_by")
+    return _open_rows(case, rows, "answers_sealed", keyring)
+
+
+def _open_pairs(case: Case, rows: Any, first: str, second: str, keyring: Any) -> list[tuple[Opened, dict[str, Any]]]:
+    """Rows with two sealed parts (what was planned or asked, and what came of it), both opened."""
+    rows = list(rows)
+    return [
+        (opened, outcome.data)
+        for opened, outcome in zip(
+            _open_rows(case, rows, first, keyring), _open_rows(case, rows, second, keyring), strict=True
+        )
+    ]
+
+
+def open_plan(case: Case, *, keyring: Any) -> list[tuple[Opened, dict[str, Any]]]:
+    rows = PlanAction.objects.filter(case=case).select_related("created_by")
+    return _open_pairs(case, rows, "details_sealed", "outcome_sealed", keyring)
+
+
+def open_follow_ups(case: Case, *, keyring: Any) -> list[tuple[Opened, dict[str, Any]]]:
+    rows = FollowUp.objects.filter(case=case).select_related("scheduled_by", "recorded_by")
+    return _open_pairs(case, rows, "details_sealed", "outcome_sealed", keyring)
+
+
+def open_closure_requests(case: Case, *, keyring: Any) -> list[tuple[Opened, dict[str, Any]]]:
+    rows = ClosureRequest.objects.filter(case=case).select_related("requested_by", "decided_by")
+    return _open_pairs(case, rows, "feedback_sealed", "decision_note_sealed", keyring)
+
+
+def pending_closure(case: Case) -> ClosureRequest | None:
+    return ClosureRequest.objects.filter(case=case, decision=ClosureDecision.PENDING).first()
+
+
+def get_plan_action_for(user: User, reference: str, action_id: int) -> PlanAction:
+    case = get_case_to_work_on(user, reference)
+    action = PlanAction.objects.filter(case=case, pk=action_id).select_related("case__care_locker").first()
+    if action is None:
+        raise Http404
+    return action
+
+
+def get_follow_up_for(user: User, reference: str, follow_up_id: int) -> FollowUp:
+    case = get_case_to_work_on(user, reference)
+    follow_up = FollowUp.objects.filter(case=case, pk=follow_up_id).select_related("case__care_locker").first()
+    if follow_up is None:
+        raise Http404
+    return follow_up

@@ -6,14 +6,37 @@ import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from amana.accounts.models import Organisation, User
+from amana.accounts.models import Organisation, OrganisationKind, Role, User
 from amana.audit.services import record
-from amana.cases.models import Audience, Case, CaseMessage, Consent, EvidenceFile, Scope, Sender, Status
+from amana.cases.models import (
+    ActionStatus,
+    Answer,
+    Audience,
+    Case,
+    CaseMessage,
+    ClosureDecision,
+    ClosureRequest,
+    Consent,
+    EvidenceFile,
+    FollowUp,
+    FollowUpStatus,
+    Handover,
+    Notification,
+    NotificationKind,
+    PlanAction,
+    RiskAssessment,
+    RiskLevel,
+    Scope,
+    Sender,
+    Status,
+)
 from amana.evidence import matching
 from amana.referrals import services as referrals
 from amana.vault import services as vault
@@ -146,6 +169,12 @@ def create_case_from_report(
     # Blind indexes for repeat-extortionist matching; supervisors are alerted on a shared identifier.
     matching.index_incident(case=case, incident=report.incident())
     record(actor=recorded_by, action="case.created", target=case)
+    if organisation.kind == OrganisationKind.CPT:
+        # Held by the peace team until it hands the case over, with her consent, to an NGO.
+        case.received_by_team = organisation
+        case.save(update_fields=["received_by_team"])
+    elif case.is_urgent:
+        notify_supervisors(case=case, kind=NotificationKind.URGENT_REPORT)
     _seal_evidence(case=case, files=files, sender=Sender.STAFF if recorded_by else Sender.SURVIVOR, by=recorded_by)
     return case
 
@@ -235,6 +264,7 @@ def mark_duress_suspected(*, case: Case) -> None:
     if not case.duress_suspected:
         case.duress_suspected = True
         case.save(update_fields=["duress_suspected", "updated_at"])
+        notify_supervisors(case=case, kind=NotificationKind.DURESS)
     record(actor=None, action="case.duress_code_used", target=case)
 
 
@@ -245,3 +275,321 @@ def record_case_opened(*, case: Case, by: User) -> None:
 
 def record_evidence_downloaded(*, evidence: EvidenceFile, by: User) -> None:
     record(actor=by, action="case.evidence_downloaded", target=evidence.case)
+
+
+class StepRefused(Exception):
+    """A case step that cannot be taken now; ``message`` is a whole translated sentence."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def _refuse_if_closed(case: Case) -> None:
+    if case.status == Status.CLOSED:
+        raise StepRefused(_("This case is closed. A supervisor can reopen it."))
+
+
+def _start_handling(case: Case, fields: list[str]) -> None:
+    # Someone is now working on it: a new case moves to "in progress".
+    if case.status == Status.NEW:
+        case.status = Status.IN_PROGRESS
+        fields.append("status")
+
+
+# What happened -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_incident(*, case: Case, changes: dict[str, Any], keyring: vault.Keyring, by: User) -> None:
+    """Re-seal what happened with the caseworker's corrections and rebuild the blind indexes.
+
+    Steps: open the current incident, apply the changed keys, seal it to the incident locker's
+    current key, make the case's blind indexes those of the new identifiers, record the change.
+    """
+    sealed = vault.open_text(case.incident_locker, bytes(case.incident_sealed), keyring=keyring)
+    incident: dict[str, Any] = {**json.loads(sealed), **changes}
+    case.incident_sealed = _seal_json(case.incident_locker, incident)
+    case.save(update_fields=["incident_sealed", "updated_at"])
+    matching.index_incident(case=case, incident=incident)
+    record(actor=by, action="case.incident_edited", target=case)
+
+
+# Notifications ------------------------------------------------------------------------------
+
+
+def supervisors_of(organisation_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            organisation_id=organisation_id, is_active=True, role_assignments__role=Role.SUPERVISOR
+        ).distinct()
+    )
+
+
+def notify(*, recipients: Iterable[User], case: Case, kind: str) -> None:
+    Notification.objects.bulk_create(
+        [Notification(recipient=user, case=case, kind=kind) for user in {user.pk: user for user in recipients}.values()]
+    )
+
+
+def notify_supervisors(*, case: Case, kind: str) -> None:
+    """Tell the organisation's supervisors (and the case's caseworker) at once, in the app."""
+    recipients = supervisors_of(case.organisation_id)
+    if case.assigned_to is not None and case.assigned_to.is_active:
+        recipients.append(case.assigned_to)
+    notify(recipients=recipients, case=case, kind=kind)
+
+
+@transaction.atomic
+def mark_notifications_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+
+
+# Assignment ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_case(*, case: Case, caseworker: User, by: User) -> None:
+    """A supervisor gives the case to a caseworker of the same organisation, who is told in the app."""
+    if caseworker.organisation_id != case.organisation_id or not caseworker.has_role(Role.CASEWORKER, Role.SUPERVISOR):
+        raise StepRefused(_("Choose a caseworker of your organisation."))
+    _refuse_if_closed(case)
+    case.assigned_to = caseworker
+    fields = ["assigned_to", "updated_at"]
+    _start_handling(case, fields)
+    case.save(update_fields=fields)
+    record(actor=by, action="case.assigned", target=case)
+    if caseworker.pk != by.pk:
+        notify(recipients=[caseworker], case=case, kind=NotificationKind.ASSIGNED)
+
+
+# Safety and risk assessment -----------------------------------------------------------------
+
+RISK_ORDER: list[str] = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH]
+# Any of these answered "yes" makes the risk high: her life or safety is at stake now.
+HIGH_RISK_QUESTIONS = ("immediate_danger", "family_violence", "self_harm")
+# These raise it to at least medium: the threat is already real, or reaches her family.
+MEDIUM_RISK_QUESTIONS = ("images_published", "knows_family")
+
+
+def risk_level_from(answers: dict[str, str]) -> str:
+    """The least risk level the answers allow; "not known" on a life-or-safety question counts as medium."""
+    if any(answers.get(question) == Answer.YES for question in HIGH_RISK_QUESTIONS):
+        return RiskLevel.HIGH
+    if any(answers.get(question) == Answer.YES for question in MEDIUM_RISK_QUESTIONS) or any(
+        answers.get(question) == Answer.UNKNOWN for question in HIGH_RISK_QUESTIONS
+    ):
+        return RiskLevel.MEDIUM
+    return RiskLevel.LOW
+
+
+@transaction.atomic
+def record_risk_assessment(*, case: Case, answers: dict[str, str], notes: str, judged: str, by: User) -> RiskAssessment:
+    """Seal the answers in the care locker and keep only the level in plain columns.
+
+    The caseworker may judge the risk higher than the answers show, never lower. A high risk
+    notifies the supervisors at once.
+    """
+    _refuse_if_closed(case)
+    level = max(risk_level_from(answers), judged or RiskLevel.LOW, key=RISK_ORDER.index)
+    assessment = RiskAssessment.objects.create(
+        case=case,
+        risk_level=level,
+        assessed_by=by,
+        answers_sealed=_seal_json(case.care_locker, {**answers, "notes": notes}),
+    )
+    case.risk_level = level
+    fields = ["risk_level", "updated_at"]
+    _start_handling(case, fields)
+    case.save(update_fields=fields)
+    record(actor=by, action="case.risk_assessed", target=case)
+    if level == RiskLevel.HIGH:
+        notify_supervisors(case=case, kind=NotificationKind.HIGH_RISK)
+    return assessment
+
+
+# Case action plan and its implementation ----------------------------------------------------
+
+
+@transaction.atomic
+def add_plan_action(
+    *, case: Case, kind: str, consent_how: str, due_on: date | None, details: str, by: User
+) -> PlanAction:
+    """Add one step she chose, having been told what it involves; the details are sealed."""
+    _refuse_if_closed(case)
+    action = PlanAction.objects.create(
+        case=case,
+        kind=kind,
+        consent_how=consent_how,
+        due_on=due_on,
+        details_sealed=_seal_json(case.care_locker, {"details": details}),
+        created_by=by,
+    )
+    fields = ["updated_at"]
+    _start_handling(case, fields)
+    case.save(update_fields=fields)
+    record(actor=by, action="case.plan_action_added", target=case)
+    return action
+
+
+@transaction.atomic
+def finish_plan_action(*, action: PlanAction, status: str, outcome: str, by: User) -> None:
+    """Record that a step was done or dropped, and what came of it (sealed)."""
+    _refuse_if_closed(action.case)
+    if action.status != ActionStatus.PLANNED:
+        raise StepRefused(_("This step of the plan was already recorded."))
+    action.status = status
+    action.outcome_sealed = _seal_json(action.case.care_locker, {"outcome": outcome})
+    action.finished_at = timezone.now()
+    action.save(update_fields=["status", "outcome_sealed", "finished_at"])
+    record(actor=by, action=f"case.plan_action_{status}", target=action.case)
+
+
+# Follow-ups ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpPlan:
+    """How a follow-up reaches her safely; everything but the time and channel is sealed."""
+
+    due_at: datetime
+    channel: str
+    safe_times: str = ""
+    if_someone_else_answers: str = ""
+    purpose: str = ""
+
+
+@transaction.atomic
+def schedule_follow_up(*, case: Case, plan: FollowUpPlan, by: User) -> FollowUp:
+    _refuse_if_closed(case)
+    details = {
+        "safe_times": plan.safe_times,
+        "if_someone_else_answers": plan.if_someone_else_answers,
+        "purpose": plan.purpose,
+    }
+    follow_up = FollowUp.objects.create(
+        case=case,
+        due_at=plan.due_at,
+        channel=plan.channel,
+        details_sealed=_seal_json(case.care_locker, details),
+        scheduled_by=by,
+    )
+    record(actor=by, action="case.follow_up_scheduled", target=case)
+    return follow_up
+
+
+@transaction.atomic
+def record_follow_up(*, follow_up: FollowUp, status: str, outcome: str, by: User) -> None:
+    """Done or missed, with what happened (sealed). A follow-up is recorded once."""
+    follow_up = FollowUp.objects.select_for_update().select_related("case__care_locker").get(pk=follow_up.pk)
+    _refuse_if_closed(follow_up.case)
+    if follow_up.status != FollowUpStatus.SCHEDULED:
+        raise StepRefused(_("This follow-up was already recorded."))
+    follow_up.status = status
+    follow_up.outcome_sealed = _seal_json(follow_up.case.care_locker, {"outcome": outcome})
+    follow_up.recorded_by = by
+    follow_up.recorded_at = timezone.now()
+    follow_up.save(update_fields=["status", "outcome_sealed", "recorded_by", "recorded_at"])
+    record(actor=by, action=f"case.follow_up_{status}", target=follow_up.case)
+
+
+# Closure ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_closure(*, case: Case, reason: str, feedback: str, by: User) -> ClosureRequest:
+    """A caseworker asks to close the case, with the reason and her feedback; supervisors are told."""
+    case = Case.objects.select_for_update().select_related("care_locker").get(pk=case.pk)
+    _refuse_if_closed(case)
+    if case.closure_requested:
+        raise StepRefused(_("Closing this case was already requested; a supervisor will decide."))
+    request = ClosureRequest.objects.create(
+        case=case, reason=reason, feedback_sealed=_seal_json(case.care_locker, {"feedback": feedback}), requested_by=by
+    )
+    case.closure_requested = True
+    case.save(update_fields=["closure_requested", "updated_at"])
+    record(actor=by, action="case.closure_requested", target=case)
+    notify(
+        recipients=[user for user in supervisors_of(case.organisation_id) if user.pk != by.pk],
+        case=case,
+        kind=NotificationKind.CLOSURE_REQUESTED,
+    )
+    return request
+
+
+@transaction.atomic
+def decide_closure(*, case: Case, approve: bool, note: str, by: User) -> None:
+    """A supervisor approves the pending request (the case closes) or returns it with a note."""
+    case = Case.objects.select_for_update().select_related("care_locker").get(pk=case.pk)
+    request = ClosureRequest.objects.filter(case=case, decision=ClosureDecision.PENDING).first()
+    if request is None:
+        raise StepRefused(_("There is no request to close this case."))
+    request.decision = ClosureDecision.APPROVED if approve else ClosureDecision.RETURNED
+    request.decision_note_sealed = _seal_json(case.care_locker, {"note": note})
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.save(update_fields=["decision", "decision_note_sealed", "decided_by", "decided_at"])
+    case.closure_requested = False
+    fields = ["closure_requested", "updated_at"]
+    if approve:
+        case.status = Status.CLOSED
+        fields.append("status")
+    case.save(update_fields=fields)
+    record(actor=by, action=f"case.closure_{request.decision}", target=case)
+    if not approve and request.requested_by is not None and request.requested_by.pk != by.pk:
+        notify(recipients=[request.requested_by], case=case, kind=NotificationKind.CLOSURE_RETURNED)
+
+
+@transaction.atomic
+def reopen_case(*, case: Case, by: User) -> None:
+    if case.status != Status.CLOSED:
+        raise StepRefused(_("Only a closed case can be reopened."))
+    case.status = Status.IN_PROGRESS
+    case.save(update_fields=["status", "updated_at"])
+    record(actor=by, action="case.reopened", target=case)
+
+
+# Peace-team hand-over -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def hand_over(
+    *, case: Case, to_organisation: Organisation, consent_how: str, keyring: vault.Keyring, by: User
+) -> Handover:
+    """With her consent, a peace team passes a case it holds to a protection NGO.
+
+    Steps: grant every locker of the case to the NGO (old and new data), revoke the team's
+    grants (each locker is re-keyed, so nothing the NGO adds later opens for the team), move the
+    case to the NGO, keep the team as the one that received it, tell the NGO's supervisors.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    team = case.organisation
+    if not case.is_held_by_team:
+        raise StepRefused(_("This case was already handed over."))
+    if to_organisation.kind != OrganisationKind.NGO:
+        raise StepRefused(_("Choose a protection NGO."))
+    handover = Handover.objects.create(
+        case=case, from_team=team, to_organisation=to_organisation, consent_how=consent_how, handed_over_by=by
+    )
+    for locker in _lockers(case):
+        vault.grant(
+            locker=locker,
+            organisation=to_organisation,
+            keyring=keyring,
+            by=by,
+            reason="peace-team hand-over",
+            consent_ref=f"handover:{handover.pk}",
+        )
+        vault.revoke(locker=locker, organisation=team, by=by, reason="handed over to an NGO")
+    case.organisation = to_organisation
+    case.handed_over_at = timezone.now()
+    case.save(update_fields=["organisation", "handed_over_at", "updated_at"])
+    record(actor=by, action="case.handed_over", target=case)
+    notify_supervisors(case=case, kind=NotificationKind.HANDED_OVER)
+    if case.is_urgent:
+        notify_supervisors(case=case, kind=NotificationKind.URGENT_REPORT)
+    return handover
+
+
+def _lockers(case: Case) -> list[Any]:
+    return [case.identity_locker, case.incident_locker, case.evidence_locker, case.care_locker, case.messages_locker]

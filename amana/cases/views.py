@@ -1,6 +1,13 @@
+"""Case screens: the queue, caseloads, a case and its steps, follow-ups, notifications, peace teams.
+
+Every view checks roles first (require_roles), then reads through selectors that filter by who
+asks; writes go through services. Sealed parts are opened with the signed-in member's keyring.
+"""
+
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -9,19 +16,37 @@ from django.contrib.auth import logout
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amana.accounts.access import require_roles
+from amana.accounts.models import Role
 from amana.cases import selectors, services
-from amana.cases.forms import MessageForm, StatusForm
-from amana.cases.models import ContactMethod, Sender, Since
+from amana.cases.forms import (
+    RISK_QUESTIONS,
+    AssignForm,
+    ClosureDecisionForm,
+    ClosureRequestForm,
+    FinishActionForm,
+    FollowUpForm,
+    FollowUpOutcomeForm,
+    HandoverForm,
+    IncidentForm,
+    MessageForm,
+    PlanActionForm,
+    RiskAssessmentForm,
+    SearchForm,
+)
+from amana.cases.models import Answer, ContactMethod, Sender, Since, Status
+from amana.cases.selectors import QueueView
 from amana.vault import services as vault
 from amana.vault.services import Locked, VaultError
 
-QUEUE_PAGE_SIZE = 25
+PAGE_SIZE = 25
+CASE_ROLES = selectors.CASE_ROLES
 
 
 def _with_keyring(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -40,12 +65,87 @@ def _with_keyring(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapped
 
 
+def _page(request: HttpRequest, items: Any) -> Any:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user  # a verified staff member: require_roles ran first
+
+
+# Lists --------------------------------------------------------------------------------------
+
+
 @require_GET
-@require_roles(*selectors.CASE_ROLES)
+@require_roles(*CASE_ROLES)
 def queue(request: HttpRequest) -> HttpResponse:
-    cases = selectors.cases_for(request.user).urgent_first()  # type: ignore[arg-type]  # verified staff
-    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/queue.html", {"page": page})
+    view = request.GET.get("view", QueueView.OPEN)
+    if view not in QueueView.ALL:
+        view = QueueView.OPEN
+    page = _page(request, selectors.queue_for(_user(request), view))
+    context = {"page": page, "view": view, "search_form": SearchForm(), "query": f"view={view}"}
+    return render(request, "cases/queue.html", context)
+
+
+@require_GET
+@require_roles(*CASE_ROLES)
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    context: dict[str, Any] = {"search_form": form, "page": None, "problem": ""}
+    status = 200
+    if form.is_valid():
+        found = selectors.search_cases(_user(request), form.cleaned_data["q"])
+        context.update(page=_page(request, found.cases), problem=found.problem, query=request.GET.urlencode())
+        status = 400 if found.problem else 200
+    elif request.GET:
+        status = 400
+    return render(request, "cases/search.html", context, status=status)
+
+
+@require_GET
+@require_roles(*CASE_ROLES)
+def caseload(request: HttpRequest) -> HttpResponse:
+    """A caseworker's own open cases; a supervisor sees every caseworker's load and opens one."""
+    user = _user(request)
+    worker = user
+    loads = None
+    if user.has_role(Role.SUPERVISOR):
+        loads = selectors.caseloads_for(user)
+        chosen = request.GET.get("caseworker", "")
+        worker = next((load.caseworker for load in loads if str(load.caseworker.pk) == chosen), None)
+    cases = selectors.queue_for(user, QueueView.OPEN).filter(assigned_to=worker) if worker else None
+    context = {
+        "loads": loads,
+        "worker": worker,
+        "page": _page(request, cases) if cases is not None else None,
+        "query": f"caseworker={worker.pk}" if worker and loads is not None else "",
+    }
+    return render(request, "cases/caseload.html", context)
+
+
+@require_GET
+@require_roles(*CASE_ROLES)
+def overdue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    follow_ups = selectors.overdue_follow_ups_for(user)
+    return render(request, "cases/overdue.html", {"page": _page(request, follow_ups)})
+
+
+@require_GET
+@require_roles(*CASE_ROLES)
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.notifications_for(_user(request)))
+    return render(request, "cases/notifications.html", {"page": page})
+
+
+@require_POST
+@require_roles(*CASE_ROLES)
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.mark_notifications_read(user=_user(request))
+    return redirect("cases:notifications")
+
+
+# One case -----------------------------------------------------------------------------------
 
 
 def _labels(choices: Any, values: Any) -> list[str]:
@@ -56,8 +156,14 @@ def _labels(choices: Any, values: Any) -> list[str]:
 
 def _case_context(request: HttpRequest, reference: str, keyring: Any) -> dict[str, Any]:
     """Open every compartment the caseworker's keyring holds; a failure is shown, never hidden."""
-    case = selectors.get_case_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
-    context: dict[str, Any] = {"case": case, "problems": []}
+    user = _user(request)
+    case = selectors.get_case_for(user, reference)
+    context: dict[str, Any] = {
+        "case": case,
+        "problems": [],
+        "may_work": selectors.may_work_on(user, case),
+        "is_supervisor": user.has_role(Role.SUPERVISOR),
+    }
     try:
         identity = selectors.open_identity(case, keyring=keyring)
         incident = selectors.open_incident(case, keyring=keyring)
@@ -71,63 +177,439 @@ def _case_context(request: HttpRequest, reference: str, keyring: Any) -> dict[st
         )
     except VaultError as error:
         context["problems"].append(type(error).__name__)
-    services.record_case_opened(case=case, by=request.user)  # type: ignore[arg-type]  # verified staff
+    services.record_case_opened(case=case, by=user)
     context["consents"] = case.consents.order_by("audience", "scope")
+    context["pending_closure"] = selectors.pending_closure(case)
+    if user.has_role(Role.SUPERVISOR) and case.status != Status.CLOSED:
+        context["assign_form"] = AssignForm(
+            initial={"caseworker": case.assigned_to_id}, caseworkers=selectors.caseworkers_of(user)
+        )
     return context
 
 
 @never_cache
 @require_GET
-@require_roles(*selectors.CASE_ROLES)
+@require_roles(*CASE_ROLES)
 @_with_keyring
 def case_page(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     context = _case_context(request, reference, keyring)
-    context.update(message_form=MessageForm(), status_form=StatusForm(initial={"status": context["case"].status}))
+    context.update(message_form=MessageForm())
     return render(request, "cases/case.html", context)
 
 
 @never_cache
 @require_POST
-@require_roles(*selectors.CASE_ROLES)
+@require_roles(*CASE_ROLES)
 @_with_keyring
 def reply(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
-    case = selectors.get_case_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
+    case = selectors.get_case_to_work_on(_user(request), reference)
     form = MessageForm(request.POST)
     if form.is_valid():
-        services.add_message(case=case, body=form.cleaned_data["body"], sender=Sender.STAFF, author=request.user)  # type: ignore[arg-type]
+        services.add_message(case=case, body=form.cleaned_data["body"], sender=Sender.STAFF, author=_user(request))
         messages.success(request, _("Your reply was sent. She will see it when she next comes back with her code."))
         return redirect("cases:case", reference=case.reference)
     context = _case_context(request, reference, keyring)
-    context.update(message_form=form, status_form=StatusForm(initial={"status": case.status}))
+    context.update(message_form=form)
     return render(request, "cases/case.html", context, status=400)
 
 
 @require_POST
-@require_roles(*selectors.CASE_ROLES)
-def change_status(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.get_case_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        services.set_status(case=case, status=form.cleaned_data["status"], by=request.user)  # type: ignore[arg-type]
-        messages.success(request, _("The status was changed."))
+@require_roles(Role.SUPERVISOR)
+def assign(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    case = selectors.get_case_for(user, reference)
+    form = AssignForm(request.POST, caseworkers=selectors.caseworkers_of(user))
+    if not form.is_valid():
+        messages.error(request, _("Choose a caseworker of your organisation."))
+        return redirect("cases:case", reference=case.reference)
+    return _apply(
+        request,
+        case.reference,
+        lambda: services.assign_case(case=case, caseworker=form.cleaned_data["caseworker"], by=user),
+        _("The case was assigned."),
+    )
+
+
+def _apply(
+    request: HttpRequest, reference: str, step: Callable[[], Any], done: str, to: str = "cases:case"
+) -> HttpResponse:
+    """Take a step; a refused step is explained on the page it came from and changes nothing."""
+    try:
+        step()
+    except services.StepRefused as refused:
+        messages.error(request, str(refused.message))
     else:
-        messages.error(request, _("Choose one of the statuses."))
-    return redirect("cases:case", reference=case.reference)
+        messages.success(request, done)
+    return redirect(to, reference=reference)
 
 
 @never_cache
 @require_GET
-@require_roles(*selectors.CASE_ROLES)
+@require_roles(*CASE_ROLES)
 @_with_keyring
 def evidence_download(request: HttpRequest, reference: str, evidence_id: int, *, keyring: Any) -> HttpResponse:
-    evidence = selectors.get_evidence_for(request.user, reference, evidence_id)  # type: ignore[arg-type]
+    evidence = selectors.get_evidence_for(_user(request), reference, evidence_id)
     try:
         info, chunks = selectors.open_evidence_file(evidence, keyring=keyring)
     except VaultError:
         messages.error(request, _("This file cannot be opened: its keys are missing or it was changed."))
         return redirect("cases:case", reference=reference)
-    services.record_evidence_downloaded(evidence=evidence, by=request.user)  # type: ignore[arg-type]
+    services.record_evidence_downloaded(evidence=evidence, by=_user(request))
     # Always a download, never shown inline: a file from outside must not run in our origin.
     response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, info.name or f"evidence-{evidence.pk}") or ""
     return response  # type: ignore[return-value]  # streamed, so never held in memory whole
+
+
+# Case steps ---------------------------------------------------------------------------------
+
+
+def _step(
+    request: HttpRequest,
+    reference: str,
+    keyring: Any,
+    template: str,
+    opener: Callable[..., Any],
+    forms: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    """A step's page: the case header, the step's sealed history opened, and its forms when allowed."""
+    user = _user(request)
+    case = selectors.get_case_for(user, reference)
+    context: dict[str, Any] = {
+        "case": case,
+        "may_work": selectors.may_work_on(user, case),
+        "is_supervisor": user.has_role(Role.SUPERVISOR),
+        "problems": False,
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+    }
+    context["writable"] = context["may_work"] and case.status != Status.CLOSED
+    try:
+        context["history"] = opener(case, keyring=keyring)
+    except VaultError:
+        context["history"], context["problems"] = [], True
+    context.update(forms)
+    return render(request, template, context, status=status)
+
+
+def _working_case(request: HttpRequest, reference: str) -> Any:
+    return selectors.get_case_to_work_on(_user(request), reference)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@require_roles(*CASE_ROLES)
+@_with_keyring
+def incident(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    """Intake: correct what happened and the extortionist's identifiers (re-sealed and re-indexed)."""
+    if request.method == "POST":
+        case = _working_case(request, reference)
+        form = IncidentForm(request.POST)
+        if form.is_valid():
+            return _apply(
+                request,
+                reference,
+                lambda: services.update_incident(
+                    case=case, changes=form.cleaned_data, keyring=keyring, by=_user(request)
+                ),
+                _("What happened was saved."),
+            )
+        return _step(request, reference, keyring, "cases/incident.html", selectors.open_incident, {"form": form}, 400)
+    case = selectors.get_case_for(_user(request), reference)
+    try:
+        current = selectors.open_incident(case, keyring=keyring)
+        initial = {
+            "narrative": current.get("narrative", ""),
+            "perpetrator_phones": "\n".join(current.get("perpetrator_phones", [])),
+            "perpetrator_accounts": "\n".join(current.get("perpetrator_accounts", [])),
+        }
+    except VaultError:
+        initial = {}
+    return _step(
+        request,
+        reference,
+        keyring,
+        "cases/incident.html",
+        selectors.open_incident,
+        {"form": IncidentForm(initial=initial)},
+    )
+
+
+@dataclass(frozen=True)
+class AssessmentShown:
+    row: Any
+    answers: list[tuple[str, str]]
+    notes: str
+
+
+def _assessments(case: Any, *, keyring: Any) -> list[AssessmentShown]:
+    """Each assessment with its questions and answers in words, newest first."""
+    answer_labels = dict(Answer.choices)
+    return [
+        AssessmentShown(
+            row=item.row,
+            answers=[
+                (str(label), str(answer_labels.get(str(item.data.get(name, "")), "—")))
+                for name, label in RISK_QUESTIONS.items()
+            ],
+            notes=item.data.get("notes", ""),
+        )
+        for item in selectors.open_assessments(case, keyring=keyring)
+    ]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@require_roles(*CASE_ROLES)
+@_with_keyring
+def assessment(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    form = RiskAssessmentForm(request.POST or None)
+    if request.method == "POST":
+        case = _working_case(request, reference)
+        if form.is_valid():
+            data = form.cleaned_data
+
+            def assess() -> None:
+                assessed = services.record_risk_assessment(
+                    case=case, answers=form.answers(), notes=data["notes"], judged=data["judged"], by=_user(request)
+                )
+                if assessed.risk_level == "high":
+                    messages.warning(request, _("High risk: the supervisors were told at once. Act on her safety now."))
+
+            return _apply(request, reference, assess, _("The risk assessment was saved."), "cases:assessment")
+        return _step(request, reference, keyring, "cases/assessment.html", _assessments, {"form": form}, 400)
+    return _step(request, reference, keyring, "cases/assessment.html", _assessments, {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@require_roles(*CASE_ROLES)
+@_with_keyring
+def plan(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    form = PlanActionForm(request.POST or None)
+    forms = {"form": form, "finish_form": FinishActionForm()}
+    if request.method == "POST":
+        case = _working_case(request, reference)
+        if form.is_valid():
+            data = form.cleaned_data
+            return _apply(
+                request,
+                reference,
+                lambda: services.add_plan_action(
+                    case=case,
+                    kind=data["kind"],
+                    consent_how=data["consent_how"],
+                    due_on=data["due_on"],
+                    details=data["details"],
+                    by=_user(request),
+                ),
+                _("The step was added to her plan."),
+                "cases:plan",
+            )
+        return _step(request, reference, keyring, "cases/plan.html", selectors.open_plan, forms, 400)
+    return _step(request, reference, keyring, "cases/plan.html", selectors.open_plan, forms)
+
+
+def _record_outcome(
+    request: HttpRequest,
+    reference: str,
+    form: Any,
+    step: Callable[[dict[str, Any]], Any],
+    texts: tuple[str, str],
+    to: str,
+) -> HttpResponse:
+    """Record what came of a planned step or follow-up; an incomplete form is explained, nothing saved."""
+    problem, done = texts
+    if not form.is_valid():
+        messages.error(request, problem)
+        return redirect(to, reference=reference)
+    return _apply(request, reference, lambda: step(form.cleaned_data), done, to)
+
+
+@require_POST
+@require_roles(*CASE_ROLES)
+def finish_action(request: HttpRequest, reference: str, action_id: int) -> HttpResponse:
+    action = selectors.get_plan_action_for(_user(request), reference, action_id)
+    return _record_outcome(
+        request,
+        reference,
+        FinishActionForm(request.POST),
+        lambda data: services.finish_plan_action(
+            action=action, status=data["status"], outcome=data["outcome"], by=_user(request)
+        ),
+        (_("Choose what happened and write the outcome."), _("The step was recorded.")),
+        "cases:plan",
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@require_roles(*CASE_ROLES)
+@_with_keyring
+def follow_ups(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    if request.method == "POST":
+        form = FollowUpForm(request.POST)
+        case = _working_case(request, reference)
+        if form.is_valid():
+            plan = services.FollowUpPlan(**form.cleaned_data)
+            return _apply(
+                request,
+                reference,
+                lambda: services.schedule_follow_up(case=case, plan=plan, by=_user(request)),
+                _("The follow-up was scheduled."),
+                "cases:follow_ups",
+            )
+    else:
+        form = FollowUpForm(initial=_safe_contact_plan(request, reference, keyring))
+    forms = {"form": form, "outcome_form": FollowUpOutcomeForm()}
+    status = 400 if form.is_bound else 200
+    return _step(request, reference, keyring, "cases/follow_ups.html", selectors.open_follow_ups, forms, status)
+
+
+def _safe_contact_plan(request: HttpRequest, reference: str, keyring: Any) -> dict[str, Any]:
+    """Start a new follow-up from her safe-contact plan, as she gave it in her report."""
+    case = selectors.get_case_for(_user(request), reference)
+    try:
+        identity = selectors.open_identity(case, keyring=keyring)
+    except VaultError:
+        return {}
+    methods = identity.get("contact_methods") or [ContactMethod.SITE_ONLY]
+    return {
+        "channel": methods[0],
+        "safe_times": identity.get("safe_times", ""),
+        "if_someone_else_answers": identity.get("if_someone_else_answers", ""),
+    }
+
+
+@require_POST
+@require_roles(*CASE_ROLES)
+def record_follow_up(request: HttpRequest, reference: str, follow_up_id: int) -> HttpResponse:
+    follow_up = selectors.get_follow_up_for(_user(request), reference, follow_up_id)
+    return _record_outcome(
+        request,
+        reference,
+        FollowUpOutcomeForm(request.POST),
+        lambda data: services.record_follow_up(
+            follow_up=follow_up, status=data["status"], outcome=data["outcome"], by=_user(request)
+        ),
+        (_("Choose whether the contact happened and write what happened."), _("The follow-up was recorded.")),
+        "cases:follow_ups",
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@require_roles(*CASE_ROLES)
+@_with_keyring
+def closure(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    form = ClosureRequestForm(request.POST or None)
+    forms = {"form": form, "decision_form": ClosureDecisionForm()}
+    if request.method == "POST":
+        case = _working_case(request, reference)
+        if form.is_valid():
+            data = form.cleaned_data
+            return _apply(
+                request,
+                reference,
+                lambda: services.request_closure(
+                    case=case, reason=data["reason"], feedback=data["feedback"], by=_user(request)
+                ),
+                _("Closing was requested. A supervisor will approve it or return it to you."),
+                "cases:closure",
+            )
+        return _step(request, reference, keyring, "cases/closure.html", selectors.open_closure_requests, forms, 400)
+    return _step(request, reference, keyring, "cases/closure.html", selectors.open_closure_requests, forms)
+
+
+@never_cache
+@require_POST
+@require_roles(Role.SUPERVISOR)
+@_with_keyring
+def decide_closure(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    case = selectors.get_case_for(_user(request), reference)
+    form = ClosureDecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == ClosureDecisionForm.APPROVE
+        done = _("The case is closed.") if approve else _("The request was returned to the caseworker.")
+        return _apply(
+            request,
+            reference,
+            lambda: services.decide_closure(
+                case=case, approve=approve, note=form.cleaned_data["note"], by=_user(request)
+            ),
+            done,
+            "cases:closure",
+        )
+    forms = {"form": ClosureRequestForm(), "decision_form": form}
+    return _step(request, reference, keyring, "cases/closure.html", selectors.open_closure_requests, forms, 400)
+
+
+@require_POST
+@require_roles(Role.SUPERVISOR)
+def reopen(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.get_case_for(_user(request), reference)
+    return _apply(
+        request, reference, lambda: services.reopen_case(case=case, by=_user(request)), _("The case was reopened.")
+    )
+
+
+# Peace teams --------------------------------------------------------------------------------
+
+
+@require_GET
+@require_roles(Role.CPT_MEMBER)
+def team_cases(request: HttpRequest) -> HttpResponse:
+    cases = selectors.team_cases_for(_user(request)).order_by("-created_at", "-pk")
+    return render(request, "cases/team_cases.html", {"page": _page(request, cases)})
+
+
+def _team_case_page(
+    request: HttpRequest, reference: str, keyring: Any, form: HandoverForm, status: int = 200
+) -> HttpResponse:
+    """While the team holds the case it reads what it recorded; after hand-over only the status."""
+    case = selectors.get_team_case_for(_user(request), reference)
+    context: dict[str, Any] = {"case": case, "form": form, "problems": False}
+    if case.is_held_by_team:
+        try:
+            context["identity"] = selectors.open_identity(case, keyring=keyring)
+            context["incident"] = selectors.open_incident(case, keyring=keyring)
+        except VaultError:
+            context["problems"] = True
+        services.record_case_opened(case=case, by=_user(request))
+    return render(request, "cases/team_case.html", context, status=status)
+
+
+@never_cache
+@require_GET
+@require_roles(Role.CPT_MEMBER)
+@_with_keyring
+def team_case(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    return _team_case_page(request, reference, keyring, HandoverForm())
+
+
+@never_cache
+@require_POST
+@require_roles(Role.CPT_MEMBER)
+@_with_keyring
+def hand_over(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    case = selectors.get_team_case_for(_user(request), reference)
+    form = HandoverForm(request.POST)
+    if not form.is_valid():
+        return _team_case_page(request, reference, keyring, form, status=400)
+    data = form.cleaned_data
+    try:
+        services.hand_over(
+            case=case,
+            to_organisation=data["organisation"],
+            consent_how=data["consent_how"],
+            keyring=keyring,
+            by=_user(request),
+        )
+    except services.StepRefused as refused:
+        messages.error(request, str(refused.message))
+    except VaultError:
+        messages.error(request, _("The case could not be handed over: your team's keys do not open it."))
+    else:
+        messages.success(request, _("The case was handed over. From now on your team sees only its status."))
+    return redirect("cases:team_case", reference=reference)

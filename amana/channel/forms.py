@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from amana.accounts.forms import western_digits
-from amana.accounts.models import Organisation, OrganisationKind
 from amana.cases.models import (
     CONTACT_NEEDS_PHONE,
     AgeBand,
@@ -323,14 +322,13 @@ class EvidenceForm(forms.Form):
 
 
 class IntakeForm(forms.Form):
-    """What staff add to the same questions: how the report arrived and, for a peace team, which NGO."""
+    """What staff add to the same questions: how the report arrived.
+
+    A peace team's report is held by the team itself until, with her consent, it hands the case
+    over to a protection NGO (from its list of cases received).
+    """
 
     channel = forms.ChoiceField(label=_("How did the report reach you?"), choices=[])
-    organisation = forms.ModelChoiceField(
-        label=_("Protection NGO that receives the case"),
-        queryset=Organisation.objects.filter(kind=OrganisationKind.NGO),
-        required=False,
-    )
 
     def __init__(self, *args: Any, peace_team: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -339,10 +337,8 @@ class IntakeForm(forms.Form):
         if peace_team:
             channel.choices = [(Channel.PEACE_TEAM, Channel.PEACE_TEAM.label)]
             channel.initial = Channel.PEACE_TEAM
-            self.fields["organisation"].required = True
         else:
             channel.choices = [(c, c.label) for c in (Channel.HOTLINE, Channel.IN_PERSON)]
-            del self.fields["organisation"]
 
 
 class CodeForm(forms.Form):

@@ -64,7 +64,8 @@ def intake(request: HttpRequest) -> HttpResponse:
         answers.update(form.answers())
     report = report_from_answers(answers)
     intake_data = forms["intake_form"].cleaned_data
-    organisation: Any = intake_data["organisation"] if peace_team else request.user.organisation  # type: ignore[union-attr]
+    # A peace team's report stays with the team until it hands the case over with her consent.
+    organisation: Any = request.user.organisation  # type: ignore[union-attr]  # verified staff
     try:
         with transaction.atomic():
             submitted = services.submit_report(

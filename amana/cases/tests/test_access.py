@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from amana.cases import services
-from amana.cases.models import Case, CaseMessage, EvidenceFile, Sender, Status
+from amana.cases.models import CaseMessage, EvidenceFile, Sender, Status
 from amana.cases.selectors import open_identity
 from amana.channel.tests.conftest import make_case
 from amana.vault import services as vault
@@ -64,15 +64,6 @@ def test_a_caseworker_replies_and_an_empty_reply_is_explained(personas, login) -
     assert case.status == Status.IN_PROGRESS and not case.awaiting_reply
     assert b"We are here" not in bytes(CaseMessage.objects.get().body_sealed)
     assert "We are here (example)." in client.get(f"/staff/cases/{case.reference}/").content.decode()
-
-
-def test_the_status_changes_and_a_bad_status_is_refused(personas, login) -> None:
-    case, _code = make_case(personas.ngo)
-    client = login(personas.caseworker)
-    client.post(f"/staff/cases/{case.reference}/status/", {"status": "nonsense"})
-    assert Case.objects.get().status == Status.NEW
-    client.post(f"/staff/cases/{case.reference}/status/", {"status": "closed"})
-    assert Case.objects.get().status == Status.CLOSED
 
 
 def test_evidence_downloads_as_an_attachment_only_for_the_ngo(personas, login) -> None:

@@ -40,18 +40,18 @@ def test_a_caseworker_records_a_hotline_call(personas, login) -> None:
     assert Case.objects.count() == 1
 
 
-def test_a_peace_team_member_records_for_a_chosen_ngo_and_cannot_open_it(personas, login) -> None:
+def test_a_peace_team_member_records_a_case_the_team_holds(personas, login) -> None:
     client = login(personas.cpt_member)
     token = _token(client)
     response = client.post("/staff/intake/", _intake_data(token, channel="peace_team"))
-    assert response.status_code == 400  # the receiving NGO is required
-    assert "s2-narrative" in response.content.decode()
-    response = client.post("/staff/intake/", _intake_data(token, channel="peace_team", organisation=personas.ngo.pk))
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.channel == Channel.PEACE_TEAM and case.recorded_by == personas.cpt_member
+    # Held by the team until it hands the case over, with her consent, to an NGO.
+    assert case.organisation == personas.cpt and case.received_by_team == personas.cpt
     assert client.get(f"/staff/cases/{case.reference}/").status_code == 403
-    client.post("/staff/intake/", _intake_data(token, channel="peace_team", organisation=personas.ngo.pk))
+    assert client.get(f"/staff/cases/team/{case.reference}/").status_code == 200
+    client.post("/staff/intake/", _intake_data(token, channel="peace_team"))
     assert Case.objects.count() == 1
 
 

@@ -1,0 +1,136 @@
+"""The queue, caseloads and search: urgent first, paginated, free of per-row queries, searchable by identifier."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from amana.cases import services
+from amana.cases.models import Case
+from amana.cases.selectors import open_incident
+from amana.channel.tests.conftest import ARABIC_INDIC
+from amana.evidence.models import PerpetratorIndex
+from amana.vault import services as vault
+
+from .conftest import keyring_of, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "url", ["/staff/cases/", "/staff/cases/?view=mine", "/staff/cases/?view=overdue", "/staff/cases/caseload/"]
+)
+def test_lists_make_the_same_number_of_queries_for_few_and_many_cases(personas, login, url: str) -> None:
+    client = login(personas.supervisor)
+    make_case(personas.ngo)
+    services.assign_case(case=Case.objects.get(), caseworker=personas.caseworker, by=personas.supervisor)
+    few = _queries(client, url + ("&" if "?" in url else "?") + "caseworker=" + str(personas.caseworker.pk))
+    for _ in range(6):
+        case, _code = make_case(personas.ngo, danger_now="yes")
+        services.assign_case(case=case, caseworker=personas.caseworker, by=personas.supervisor)
+    many = _queries(client, url + ("&" if "?" in url else "?") + "caseworker=" + str(personas.caseworker.pk))
+    assert few == many
+
+
+def test_the_queue_lists_urgent_and_high_risk_first_with_their_caseworker(personas, login) -> None:
+    calm, _ = make_case(personas.ngo)
+    risky, _ = make_case(personas.ngo)
+    services.record_risk_assessment(
+        case=risky, answers={"family_violence": "yes"}, notes="", judged="", by=personas.caseworker
+    )
+    services.assign_case(case=risky, caseworker=personas.caseworker, by=personas.supervisor)
+    page = login(personas.caseworker).get("/staff/cases/").content.decode()
+    assert page.index(risky.reference) < page.index(calm.reference)
+    mine = login(personas.caseworker).get("/staff/cases/?view=mine").content.decode()
+    assert risky.reference in mine and calm.reference not in mine
+    new = login(personas.caseworker).get("/staff/cases/?view=new").content.decode()
+    assert calm.reference in new and risky.reference not in new
+    # An unknown list name falls back to the open cases rather than failing.
+    assert login(personas.caseworker).get("/staff/cases/?view=<script>").status_code == 200
+
+
+def test_the_queue_pages_keep_the_chosen_list(personas, login) -> None:
+    for _ in range(26):
+        make_case(personas.ngo)
+    page = login(personas.caseworker).get("/staff/cases/?view=new").content.decode()
+    assert "?view=new&amp;page=2" in page
+
+
+def test_search_by_reference_in_any_spelling(personas, login) -> None:
+    case, _ = make_case(personas.ngo)
+    other, _ = make_case(personas.ngo)
+    typed = case.reference.replace("-", " ").lower()
+    page = login(personas.caseworker).get("/staff/cases/search/", {"q": typed}).content.decode()
+    assert case.reference in page and other.reference not in page
+
+
+@pytest.mark.parametrize("query", ["", "x" * 301, "hello world", "<script>alert(1)</script>", "@"])
+def test_a_search_that_cannot_be_read_is_explained_not_a_failure(personas, login, query: str) -> None:
+    make_case(personas.ngo)
+    response = login(personas.caseworker).get("/staff/cases/search/", {"q": query})
+    assert response.status_code == 400
+    assert "<script>alert" not in response.content.decode()
+
+
+def test_search_by_perpetrator_number_written_differently_finds_every_case(personas, login) -> None:
+    # The fixture's report names 0770 000 0000 and @example_account.
+    first, _ = make_case(personas.ngo)
+    second, _ = make_case(personas.ngo, perpetrator_phones=["+964 770 000 0000"], perpetrator_accounts=[])
+    unrelated, _ = make_case(personas.ngo, perpetrator_phones=["0781 111 1111"], perpetrator_accounts=[])
+    theirs, _ = make_case(personas.other_ngo)
+    page = (
+        login(personas.caseworker)
+        .get("/staff/cases/search/", {"q": "07700000000".translate(ARABIC_INDIC)})
+        .content.decode()
+    )
+    assert first.reference in page and second.reference in page
+    assert unrelated.reference not in page and theirs.reference not in page
+    # Only keyed blind indexes are stored, never the number.
+    digests = set(PerpetratorIndex.objects.values_list("blind_index", flat=True))
+    assert vault.blind_index("phone", "+9647700000000") in digests
+    assert not any("770" in digest for digest in digests)
+
+
+def test_editing_the_incident_re_seals_it_and_rebuilds_the_indexes(personas, login) -> None:
+    case, _ = make_case(personas.ngo)
+    client = login(personas.caseworker)
+    url = f"/staff/cases/{case.reference}/incident/"
+    assert "0770 000 0000" in client.get(url).content.decode()
+    data = {
+        "narrative": "Now also on Instagram (example).",
+        "perpetrator_phones": "",
+        "perpetrator_accounts": "instagram.com/new_example",
+    }
+    assert client.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert b"Instagram" not in bytes(case.incident_sealed)
+    assert set(PerpetratorIndex.objects.filter(case=case).values_list("blind_index", flat=True)) == {
+        vault.blind_index("instagram", "new_example")
+    }
+    found = client.get("/staff/cases/search/", {"q": "https://www.instagram.com/New_Example/"}).content.decode()
+    assert case.reference in found
+    # The old number no longer finds it.
+    assert case.reference not in client.get("/staff/cases/search/", {"q": "07700000000"}).content.decode()
+    assert "Now also on Instagram (example)." in client.get(f"/staff/cases/{case.reference}/").content.decode()
+    # A bad number is explained and nothing changes.
+    response = client.post(url, {**data, "perpetrator_phones": "not a number"})
+    assert response.status_code == 400
+    assert open_incident(Case.objects.get(), keyring=keyring_of(personas.caseworker))["perpetrator_phones"] == []
+
+
+def test_a_colleague_cannot_edit_what_happened_in_a_case_assigned_to_another(personas, login, other_caseworker) -> None:
+    case, _ = make_case(personas.ngo)
+    services.assign_case(case=case, caseworker=personas.caseworker, by=personas.supervisor)
+    data = {"narrative": "changed", "perpetrator_phones": "", "perpetrator_accounts": ""}
+    assert login(other_caseworker).post(f"/staff/cases/{case.reference}/incident/", data).status_code == 403
+    assert (
+        "He says he will send"
+        in open_incident(Case.objects.get(), keyring=keyring_of(personas.caseworker))["narrative"]
+    )
