@@ -28,14 +28,8 @@ AMANA_KDF_COST = env_choice("AMANA_KDF_COST", "moderate", ["moderate", "interact
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "amana.core.apps.AmanaAdminConfig",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
+    # amana's apps first: where the same English text is translated by several apps, Django
+    # uses the first app's catalogue, and amana's wording must win over the admin's and auth's.
     "amana.core",
     "amana.accounts",
     "amana.audit",
@@ -46,6 +40,14 @@ INSTALLED_APPS = [
     "amana.cases",
     "amana.channel",
     "amana.community",
+    "amana.core.apps.AmanaAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +157,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Day-first dates, a 24-hour clock and decimal points in every language (amana/formats/).
+FORMAT_MODULE_PATH = ["amana.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Baghdad")
 USE_TZ = True
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from amana.accounts.access import require_roles
 from amana.accounts.models import Role
+from amana.audit.labels import action_label, object_label
 from amana.audit.selectors import audit_entries_for
 
 
@@ -15,4 +16,8 @@ from amana.audit.selectors import audit_entries_for
 def audit_log(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(audit_entries_for(request.user), 50)  # type: ignore[arg-type]  # verified staff
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page})
+    rows = [
+        {"entry": entry, "action": action_label(entry.action), "object": object_label(entry.object_type)}
+        for entry in page.object_list
+    ]
+    return render(request, "audit/log.html", {"page": page, "rows": rows})

@@ -24,3 +24,13 @@ def test_a_supervisor_sees_only_their_organisations_entries(personas, login) -> 
     assert "test.own_organisation" in page
     assert "test.other_organisation" not in page
     assert "test.other_organisation" in login(personas.system_admin).get("/staff/audit/").content.decode()
+
+
+def test_actions_and_objects_read_as_words_in_arabic(personas, login) -> None:
+    record(actor=personas.caseworker, action="login.succeeded", target=personas.caseworker)
+    record(actor=personas.caseworker, action="case.something_new")
+    page = login(personas.supervisor).get("/staff/audit/").content.decode()
+    assert "سجّل الدخول" in page
+    assert "موظف" in page  # accounts.user, by its translated name
+    assert "إدارة الحالات · case.something_new" in page
+    assert 'data-label="الإجراء"' in page  # the stacked layout labels each cell on a phone

@@ -84,7 +84,7 @@ def test_the_override_shows_in_the_audit_log_without_its_reason(personas, case, 
         override_reason="Secret reason (example).",
     )
     page = login(personas.supervisor).get("/staff/audit/").content.decode()
-    assert "referral.emergency_override" in page and "Secret reason" not in page
+    assert "أحال دون موافقة، في حالة طارئة" in page and "Secret reason" not in page
 
 
 def test_her_withdrawal_revokes_old_and_new_data_of_that_compartment(personas, case) -> None:
