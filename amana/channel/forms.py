@@ -214,6 +214,12 @@ class ContactForm(StepForm):
         methods = set(cleaned.get("contact_methods") or [])
         if methods & CONTACT_NEEDS_PHONE and not cleaned.get("contact_phone"):
             self.add_error("contact_phone", _("You chose a call or WhatsApp: please write the number we may use."))
+        if methods and not methods & CONTACT_NEEDS_PHONE and cleaned.get("contact_phone"):
+            # A number she has not asked us to call must not be kept in her case.
+            self.add_error(
+                "contact_phone",
+                _("You did not choose a call or WhatsApp: please leave the number empty, or choose one of them."),
+            )
         if ContactMethod.SITE_ONLY in methods and len(methods) > 1:
             self.add_error(
                 "contact_methods", _("You chose “only through this site” and another way. Please choose again.")

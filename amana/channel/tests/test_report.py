@@ -133,3 +133,15 @@ def test_without_a_receiving_ngo_nothing_is_lost(client: Client) -> None:
     assert response.status_code == 503
     assert Case.objects.count() == 0
     assert client.get("/step/last/").status_code == 200  # every answer still there
+
+
+def test_a_number_she_did_not_ask_us_to_call_is_not_kept(personas, client: Client) -> None:
+    for number, data in enumerate(STEP_DATA[:4], start=1):
+        client.post(f"/step/{number}/", {**data, "next": "1"})
+    response = client.post(
+        "/step/5/", {"contact_methods": ["site_only"], "contact_phone": "0750 000 0000", "next": "1"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "اتركي الرقم فارغاً" in page
+    assert "0750 000 0000" in page  # what she typed is kept for her to decide
