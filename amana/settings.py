@@ -197,3 +197,7 @@ AMANA_EVIDENCE_MAX_BYTES = env_int("AMANA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024,
 # Evidence (amana/evidence): the largest chat export a caseworker can import (a WhatsApp export
 # "with media" holds the pictures and videos of the chat).
 AMANA_CHAT_EXPORT_MAX_BYTES = env_int("AMANA_CHAT_EXPORT_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
+
+# Insights (amana/insights): any count below this is hidden in every figure and export, with
+# complementary suppression; below 3 a published figure could point at one woman, so it is refused.
+AMANA_SUPPRESSION_THRESHOLD = env_int("AMANA_SUPPRESSION_THRESHOLD", 5, minimum=3)

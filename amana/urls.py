@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/evidence/", include("amana.evidence.urls")),
     path("staff/directory/", include("amana.directory.urls")),
     path("staff/referrals/", include("amana.referrals.urls")),
+    path("staff/insights/", include("amana.insights.urls")),
     path("staff/admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -43,7 +43,7 @@ def _insert_lockers(count: int) -> dict[str, list[int]]:
 
 
 def _insert_cases(organisation_id: int, workers: list[int], count: int, prefix: str) -> None:
-    """Cases in every status, some urgent, nine in ten assigned, one in ten with an overdue follow-up."""
+    """Cases in every status, some urgent, nine in ten assigned, one in ten (open ones) with an overdue follow-up."""
     lockers = _insert_lockers(count)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -71,7 +71,7 @@ def _insert_cases(organisation_id: int, workers: list[int], count: int, prefix: 
         cursor.execute(
             "INSERT INTO cases_followup (case_id, due_at, channel, status, details_sealed, created_at) "
             "SELECT id, now() - interval '1 day', 'call', 'scheduled', '\\x'::bytea, now() "
-            "FROM cases_case WHERE organisation_id = %s AND id %% 10 = 0",
+            "FROM cases_case WHERE organisation_id = %s AND id %% 10 = 5",
             [organisation_id],
         )
         cursor.execute("ANALYZE")

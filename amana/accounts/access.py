@@ -21,6 +21,7 @@ from amana.channel import menu as channel_menu
 from amana.community import menu as community_menu
 from amana.directory import menu as directory_menu
 from amana.evidence import menu as evidence_menu
+from amana.insights import labels as insights_labels
 from amana.referrals import menu as referrals_menu
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
@@ -150,6 +151,12 @@ SECTIONS: list[Section] = [
         title=evidence_menu.ALERTS_TITLE,
         description=evidence_menu.ALERTS_DESCRIPTION,
         roles=frozenset({Role.SUPERVISOR}),
+    ),
+    Section(
+        url_name="insights:dashboard",
+        title=insights_labels.INSIGHTS_TITLE,
+        description=insights_labels.INSIGHTS_DESCRIPTION,
+        roles=frozenset({Role.ME_OFFICER, Role.SUPERVISOR}),
     ),
 ]
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Organisation, User
+from amana.insights import labels as insights_labels
 from amana.vault.models import Locker
 
 
@@ -227,6 +228,7 @@ class Case(models.Model):
 class Audience(models.TextChoices):
     AUTHORITIES = "authorities", _("The authorities (Community Police, National Security)")
     SERVICES = "services", _("Support services (psychosocial, legal)")
+    STATISTICS = "statistics", insights_labels.STATISTICS_AUDIENCE
 
 
 class Scope(models.TextChoices):

@@ -52,6 +52,7 @@ CONSENT_CHOICES: list[tuple[str, str]] = [
     (Audience.AUTHORITIES, Scope.IDENTITY),
     (Audience.SERVICES, Scope.INCIDENT),
     (Audience.SERVICES, Scope.IDENTITY),
+    (Audience.STATISTICS, Scope.INCIDENT),
 ]
 
 

@@ -32,6 +32,7 @@ from amana.cases.models import (
 from amana.cases.services import CONSENT_CHOICES, Report
 from amana.channel.services import CODE_DIGITS
 from amana.channel.uploads import check_evidence_files
+from amana.insights import labels as insights_labels
 
 NARRATIVE_MAX = 5000
 SHORT_TEXT_MAX = 200
@@ -240,6 +241,7 @@ CONSENT_LABELS = {
         "The NGO may tell a support service (psychosocial or legal help) what happened."
     ),
     consent_key(Audience.SERVICES, Scope.IDENTITY): _("The NGO may give my name and contact to a support service."),
+    consent_key(Audience.STATISTICS, Scope.INCIDENT): insights_labels.STATISTICS_CONSENT,
 }
 
 

@@ -1,0 +1,59 @@
+"""The six GBVIMS core incident types, and how a case's plain columns map to them.
+
+The GBVIMS Classification Tool gives each incident one type, the first that applies in this order:
+rape, sexual assault, physical assault, forced marriage, denial of resources, opportunities or
+services, psychological/emotional abuse. Technology-facilitated violence is not a seventh type but
+a context flag on one of the six.
+
+What a case records (the plain columns ``demands`` and ``published``) maps as follows:
+
+- ``published == "yes"``: intimate images or information were shared without her consent. This is
+  image-based sexual abuse, counted as **sexual assault** (non-contact sexual violence).
+- anything else (threats to publish, demands for money, sexual favours or more images): threats,
+  coercion and intimidation are **psychological/emotional abuse**. A demand for sexual favours is a
+  threat, not a completed act, and money demanded from her is extortion, not the denial of her own
+  resources.
+- rape, physical assault, forced marriage and denial of resources are never inferred from these
+  columns: no plain column records them, so they are always counted as zero here.
+
+Every case amana records is digital extortion through a phone, an app or a website, so every case
+carries the technology-facilitated flag; the table still has both columns, as GBVIMS forms do.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from amana.cases.models import Published
+
+
+class IncidentType(models.TextChoices):
+    RAPE = "rape", _("Rape")
+    SEXUAL_ASSAULT = "sexual_assault", _("Sexual assault")
+    PHYSICAL_ASSAULT = "physical_assault", _("Physical assault")
+    FORCED_MARRIAGE = "forced_marriage", _("Forced marriage")
+    DENIAL = "denial", _("Denial of resources, opportunities or services")
+    PSYCHOLOGICAL = "psychological", _("Psychological or emotional abuse")
+
+
+def incident_type(*, demands: list[str], published: str) -> IncidentType:
+    """The GBVIMS type of one case from its plain columns (see the module docstring)."""
+    if published == Published.YES:
+        return IncidentType.SEXUAL_ASSAULT
+    return IncidentType.PSYCHOLOGICAL
+
+
+def incident_type_q(kind: str) -> models.Q:
+    """The cases of one type, as the database selects them: the same mapping as ``incident_type``."""
+    if kind == IncidentType.SEXUAL_ASSAULT:
+        return models.Q(published=Published.YES)
+    if kind == IncidentType.PSYCHOLOGICAL:
+        return ~models.Q(published=Published.YES)
+    # No plain column records these: never inferred (see the module docstring).
+    return models.Q(pk__in=[])
+
+
+def technology_facilitated(*, platform: str) -> bool:
+    """Every case amana records happened through a phone, an app or a website."""
+    return bool(platform)
