@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "amana.cases",
     "amana.channel",
     "amana.community",
+    "amana.insights",
     "amana.core.apps.AmanaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
