@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import OrganisationKind
 from amana.cases.models import Case
+from amana.insights.selectors import times_until_first
 from amana.insights.tables import Heading, Table
 from amana.referrals.models import Pathway, Referral, Status
 
@@ -60,12 +61,4 @@ def referral_tables(cases: models.QuerySet[Case]) -> list[Table]:
 
 def times_to_referral(cases: models.QuerySet[Case]) -> list[timedelta]:
     """From the report to the first referral made for her."""
-    first = (
-        Referral.objects.filter(case=OuterRef("pk"))
-        .order_by()
-        .values("case")
-        .annotate(first=Min("created_at"))
-        .values("first")
-    )
-    rows = cases.annotate(first=Subquery(first)).filter(first__isnull=False).values_list("created_at", "first")
-    return [first - created for created, first in rows]
+    return times_until_first(cases, Referral.objects.all())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -259,17 +260,18 @@ def timing(label: Promise, durations: list[timedelta], threshold: int) -> Timing
     return Timing(label, len(days), round(statistics.median(days), 1), _percentile(days, 0.9))
 
 
+def times_until_first(cases: models.QuerySet[Case], events: models.QuerySet[Any]) -> list[timedelta]:
+    """From each case's report to the first of its events (a caseworker's reply, a referral)."""
+    first = (
+        events.filter(case=OuterRef("pk")).order_by().values("case").annotate(first=Min("created_at")).values("first")
+    )
+    rows = cases.annotate(first=Subquery(first)).filter(first__isnull=False).values_list("created_at", "first")
+    return [first - created for created, first in rows]
+
+
 def first_response_times(cases: models.QuerySet[Case]) -> list[timedelta]:
     """From the report to the first message a caseworker wrote her."""
-    first_reply = (
-        CaseMessage.objects.filter(case=OuterRef("pk"), sender=Sender.STAFF)
-        .order_by()
-        .values("case")
-        .annotate(first=Min("created_at"))
-        .values("first")
-    )
-    rows = cases.annotate(first=Subquery(first_reply)).filter(first__isnull=False).values_list("created_at", "first")
-    return [first - created for created, first in rows]
+    return times_until_first(cases, CaseMessage.objects.filter(sender=Sender.STAFF))
 
 
 def threshold() -> int:
