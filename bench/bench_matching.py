@@ -26,6 +26,13 @@ LOOKUPS = 200
 BATCH = 20_000
 
 
+def _bench_organisation_id() -> int:
+    from amana.accounts.models import Organisation
+
+    organisation, _created = Organisation.objects.get_or_create(name="Bench NGO (example)", defaults={"kind": "ngo"})
+    return organisation.pk
+
+
 def _cases(count: int) -> list[int]:
     """Bare case rows (their lockers too), enough to hang identifiers on."""
     lockers = Locker.objects.bulk_create([Locker(compartment="incident") for _ in range(count * 5)], batch_size=BATCH)
@@ -35,7 +42,7 @@ def _cases(count: int) -> list[int]:
         cases.append(
             Case(
                 reference=f"B{number:08d}"[:9],
-                organisation_id=1,
+                organisation_id=_bench_organisation_id(),
                 channel="web",
                 for_whom="self",
                 platform="whatsapp",
@@ -95,13 +102,11 @@ def timed(work: Callable[[], object]) -> float:
 
 
 def main() -> None:
-    from amana.accounts.models import Organisation
-
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        Organisation.objects.create(pk=1, name="Bench NGO (example)", kind="ngo")
+        _bench_organisation_id()
         results = {}
         for size in SIZES:
             rate = fill(size)
