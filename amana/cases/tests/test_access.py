@@ -57,7 +57,7 @@ def test_a_caseworker_replies_and_an_empty_reply_is_explained(personas, login) -
     case, _code = make_case(personas.ngo)
     client = login(personas.caseworker)
     response = client.post(f"/staff/cases/{case.reference}/reply/", {"body": ""})
-    assert response.status_code == 400 and "اكتب رسالة أولاً" in response.content.decode()
+    assert response.status_code == 400 and "يُرجى كتابة رسالة أولاً" in response.content.decode()
     response = client.post(f"/staff/cases/{case.reference}/reply/", {"body": "We are here (example)."})
     assert response.status_code == 302
     case.refresh_from_db()
