@@ -274,10 +274,6 @@ def record_case_opened(*, case: Case, by: User) -> None:
     record(actor=by, action="case.opened", target=case)
 
 
-def record_evidence_downloaded(*, evidence: EvidenceFile, by: User) -> None:
-    record(actor=by, action="case.evidence_downloaded", target=evidence.case)
-
-
 class StepRefused(Exception):
     """A case step that cannot be taken now; ``message`` is a whole translated sentence."""
 

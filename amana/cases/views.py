@@ -42,6 +42,7 @@ from amana.cases.forms import (
 )
 from amana.cases.models import Answer, ContactMethod, Sender, Since, Status
 from amana.cases.selectors import QueueView
+from amana.evidence import services as evidence_services
 from amana.vault import services as vault
 from amana.vault.services import Locked, VaultError
 
@@ -254,7 +255,8 @@ def evidence_download(request: HttpRequest, reference: str, evidence_id: int, *,
     except VaultError:
         messages.error(request, _("This file cannot be opened: its keys are missing or it was changed."))
         return redirect("cases:case", reference=reference)
-    services.record_evidence_downloaded(evidence=evidence, by=_user(request))
+    # The download enters the file's chain of custody (which also writes the audit log).
+    evidence_services.record_download(evidence=evidence, keyring=keyring, by=_user(request))
     # Always a download, never shown inline: a file from outside must not run in our origin.
     response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, info.name or f"evidence-{evidence.pk}") or ""

@@ -212,6 +212,19 @@ def record_custody(*, items: Iterable[EvidenceItem], action: str, by: User, pack
         record(actor=by, action=f"evidence.{action}", target=items[0].case)
 
 
+def record_download(*, evidence: EvidenceFile, keyring: vault.Keyring, by: User) -> None:
+    """A file of the case was downloaded (from any page): it enters the chain of custody.
+
+    A file that has no custody record yet (one she sent through the site) gets it first.
+    """
+    if not EvidenceItem.objects.filter(file=evidence).exists():
+        ensure_items(case=evidence.case, keyring=keyring, by=by)
+    item = EvidenceItem.objects.filter(file=evidence).first()
+    if item is None:  # its keys are missing: nothing was downloaded either
+        return
+    record_custody(items=[item], action=CustodyAction.DOWNLOADED, by=by)
+
+
 # Chat exports ------------------------------------------------------------------------------
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -9,6 +11,7 @@ from amana.cases import services
 from amana.cases.models import CaseMessage, EvidenceFile, Sender, Status
 from amana.cases.selectors import open_identity
 from amana.channel.tests.conftest import make_case
+from amana.evidence.models import CustodyAction, CustodyEvent
 from amana.vault import services as vault
 from amana.vault.services import NoKey
 from conftest import PASSWORD
@@ -77,6 +80,10 @@ def test_evidence_downloads_as_an_attachment_only_for_the_ngo(personas, login) -
     assert response["Content-Type"] == "application/octet-stream"
     assert b"".join(response.streaming_content) == PNG
     assert login(personas.outsider).get(f"/staff/cases/{case.reference}/files/{evidence.pk}/").status_code == 404
+    # The download entered the file's chain of custody, with its hash taken from the sealed file.
+    events = list(CustodyEvent.objects.filter(item__file=evidence).order_by("pk").values_list("action", "by"))
+    assert events == [(CustodyAction.RECEIVED, None), (CustodyAction.DOWNLOADED, personas.caseworker.pk)]
+    assert evidence.item.sha256 == hashlib.sha256(PNG).hexdigest()
 
 
 def test_the_queue_puts_urgent_cases_first_and_pages(personas, login) -> None:
