@@ -228,6 +228,17 @@ class ContactForm(StepForm):
         return cleaned
 
 
+class AreaForm(forms.Form):
+    """Which area's lines to show on the public page (a plain GET form, no account needed)."""
+
+    area = forms.ChoiceField(
+        label=_("Your area"),
+        required=False,
+        choices=[("", _("All areas"))]
+        + [(value, label) for value, label in District.choices if value != District.NOT_SAID],
+    )
+
+
 def consent_key(audience: str, scope: str) -> str:
     return f"{audience}.{scope}"
 

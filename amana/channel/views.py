@@ -26,6 +26,7 @@ from amana.cases.models import UNDER_18_AGE_BANDS, Channel, Sender, Status
 from amana.channel import selectors, services
 from amana.channel.forms import (
     STEPS,
+    AreaForm,
     CodeForm,
     ConsentForm,
     EvidenceForm,
@@ -81,7 +82,11 @@ def _emergency(district: str = "") -> dict[str, Any]:
 @require_GET
 @survivor_page
 def information(request: HttpRequest) -> HttpResponse:
-    return render(request, "channel/information.html", {"hotlines": selectors.hotlines_for()})
+    """The public page; with ?area= it lists the lines for her area (and those for every area)."""
+    form = AreaForm(request.GET or None)
+    area = form.cleaned_data["area"] if form.is_valid() else ""
+    context = {"hotlines": selectors.hotlines_for(area), "area_form": form if form.is_bound else AreaForm()}
+    return render(request, "channel/information.html", context)
 
 
 # The report, one short step at a time ------------------------------------------------------------

@@ -34,3 +34,24 @@ def test_demo_hotlines_are_plainly_fictional_and_added_once(db) -> None:
 def test_system_admins_manage_hotlines_in_the_admin(personas, login) -> None:
     assert login(personas.system_admin).get("/staff/admin/directory/service/").status_code == 200
     assert login(personas.caseworker).get("/staff/admin/directory/service/").status_code in (302, 403)
+
+
+def test_she_can_see_the_lines_for_her_area_without_javascript(hotlines, client) -> None:  # type: ignore[no-untyped-def]
+    from amana.directory.models import Service, ServiceKind
+
+    Service.objects.create(
+        name="Hammam office (example)",
+        number="0000 000 0301",
+        area="hammam_al_alil",
+        kind=ServiceKind.NGO,
+        is_hotline=True,
+    )
+    everywhere = client.get("/").content.decode()
+    assert "Qayyarah office (example)" in everywhere and "Hammam office (example)" in everywhere
+    page = client.get("/", {"area": "qayyarah"}).content.decode()
+    assert "Qayyarah office (example)" in page
+    assert "Emergency line (example)" in page  # lines for every area stay
+    assert "Hammam office (example)" not in page
+    assert 'name="area"' in page
+    # A made-up area is ignored, never an error.
+    assert client.get("/", {"area": "<script>"}).status_code == 200
