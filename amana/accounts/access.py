@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Role
@@ -56,6 +59,23 @@ def require_roles(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
         return login_required(wrapped)  # type: ignore[return-value]  # keeps the view's signature
 
     return decorator
+
+
+def with_keyring(view: ViewFunc) -> ViewFunc:
+    """Hand the view the signed-in member's keyring; a locked keyring means signing in again."""
+    from amana.vault import services as vault  # the vault's models depend on this app's
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            keyring = vault.keyring_for(request)
+        except vault.Locked:
+            logout(request)
+            messages.info(request, gettext("Your keys are locked. Please sign in again to open cases."))
+            return redirect("accounts:login")
+        return view(request, *args, keyring=keyring, **kwargs)
+
+    return wrapped  # type: ignore[return-value]  # keeps the view's signature
 
 
 def role_labels(user: Any) -> list[Promise | str]:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amana.accounts.access import require_roles
+from amana.accounts.access import require_roles, with_keyring
 from amana.accounts.models import Role
 from amana.cases import selectors, services
 from amana.cases.forms import (
@@ -43,27 +41,10 @@ from amana.cases.forms import (
 from amana.cases.models import Answer, ContactMethod, Sender, Since, Status
 from amana.cases.selectors import QueueView
 from amana.evidence import services as evidence_services
-from amana.vault import services as vault
-from amana.vault.services import Locked, VaultError
+from amana.vault.services import VaultError
 
 PAGE_SIZE = 25
 CASE_ROLES = selectors.CASE_ROLES
-
-
-def _with_keyring(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Hand the view the signed-in member's keyring; a locked keyring means signing in again."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            keyring = vault.keyring_for(request)
-        except Locked:
-            logout(request)
-            messages.info(request, _("Your keys are locked. Please sign in again to open cases."))
-            return redirect("accounts:login")
-        return view(request, *args, keyring=keyring, **kwargs)
-
-    return wrapped
 
 
 def _page(request: HttpRequest, items: Any) -> Any:
@@ -191,7 +172,7 @@ def _case_context(request: HttpRequest, reference: str, keyring: Any) -> dict[st
 @never_cache
 @require_GET
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def case_page(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     context = _case_context(request, reference, keyring)
     context.update(message_form=MessageForm())
@@ -201,7 +182,7 @@ def case_page(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResp
 @never_cache
 @require_POST
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def reply(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     case = selectors.get_case_to_work_on(_user(request), reference)
     form = MessageForm(request.POST)
@@ -247,7 +228,7 @@ def _apply(
 @never_cache
 @require_GET
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def evidence_download(request: HttpRequest, reference: str, evidence_id: int, *, keyring: Any) -> HttpResponse:
     evidence = selectors.get_evidence_for(_user(request), reference, evidence_id)
     try:
@@ -302,7 +283,7 @@ def _working_case(request: HttpRequest, reference: str) -> Any:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def incident(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     """Intake: correct what happened and the extortionist's identifiers (re-sealed and re-indexed)."""
     if request.method == "POST":
@@ -364,7 +345,7 @@ def _assessments(case: Any, *, keyring: Any) -> list[AssessmentShown]:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def assessment(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     form = RiskAssessmentForm(request.POST or None)
     if request.method == "POST":
@@ -387,7 +368,7 @@ def assessment(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRes
 @never_cache
 @require_http_methods(["GET", "POST"])
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def plan(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     form = PlanActionForm(request.POST or None)
     forms = {"form": form, "finish_form": FinishActionForm()}
@@ -448,7 +429,7 @@ def finish_action(request: HttpRequest, reference: str, action_id: int) -> HttpR
 @never_cache
 @require_http_methods(["GET", "POST"])
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def follow_ups(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     if request.method == "POST":
         form = FollowUpForm(request.POST)
@@ -503,7 +484,7 @@ def record_follow_up(request: HttpRequest, reference: str, follow_up_id: int) ->
 @never_cache
 @require_http_methods(["GET", "POST"])
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def closure(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     form = ClosureRequestForm(request.POST or None)
     forms = {"form": form, "decision_form": ClosureDecisionForm()}
@@ -527,7 +508,7 @@ def closure(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespon
 @never_cache
 @require_POST
 @require_roles(Role.SUPERVISOR)
-@_with_keyring
+@with_keyring
 def decide_closure(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     case = selectors.get_case_for(_user(request), reference)
     form = ClosureDecisionForm(request.POST)
@@ -585,7 +566,7 @@ def _team_case_page(
 @never_cache
 @require_GET
 @require_roles(Role.CPT_MEMBER)
-@_with_keyring
+@with_keyring
 def team_case(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     return _team_case_page(request, reference, keyring, HandoverForm())
 
@@ -593,7 +574,7 @@ def team_case(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResp
 @never_cache
 @require_POST
 @require_roles(Role.CPT_MEMBER)
-@_with_keyring
+@with_keyring
 def hand_over(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     case = selectors.get_team_case_for(_user(request), reference)
     form = HandoverForm(request.POST)

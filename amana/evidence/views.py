@@ -15,13 +15,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amana.accounts.access import require_roles
+from amana.accounts.access import require_roles, with_keyring
 from amana.accounts.models import Role
 from amana.audit.services import record
 from amana.cases.selectors import CASE_ROLES
 
 # One way for every case page to get the member's keyring (or send her to sign in again).
-from amana.cases.views import _with_keyring
 from amana.channel.uploads import BoundedMemoryUploadHandler, evidence_upload, too_large_names
 from amana.evidence import matching, selectors, services
 from amana.evidence.chat_import import ChatImportError
@@ -67,7 +66,7 @@ def _evidence_page(request: HttpRequest, reference: str, keyring: Any, status: i
 @never_cache
 @require_GET
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def case_evidence(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     return _evidence_page(request, reference, keyring)
 
@@ -76,7 +75,7 @@ def case_evidence(request: HttpRequest, reference: str, *, keyring: Any) -> Http
 @require_POST
 @evidence_upload
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def add_files(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     case = selectors.get_case_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
     form = AddFilesForm(request.POST, request.FILES, too_large=too_large_names(request))
@@ -93,7 +92,7 @@ def add_files(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResp
 @never_cache
 @require_GET
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def item_page(request: HttpRequest, reference: str, item_id: int, *, keyring: Any) -> HttpResponse:
     item = selectors.get_item_for(request.user, reference, item_id)  # type: ignore[arg-type]  # verified staff
     try:
@@ -109,7 +108,7 @@ def item_page(request: HttpRequest, reference: str, item_id: int, *, keyring: An
 @never_cache
 @require_GET
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def download(request: HttpRequest, reference: str, item_id: int, *, keyring: Any) -> HttpResponse:
     item = selectors.get_item_for(request.user, reference, item_id)  # type: ignore[arg-type]  # verified staff
     try:
@@ -129,7 +128,7 @@ def download(request: HttpRequest, reference: str, item_id: int, *, keyring: Any
 @require_POST
 @chat_upload
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def import_chat(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     case = selectors.get_case_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
     form = ChatExportForm(request.POST, request.FILES, too_large=too_large_names(request))
@@ -180,7 +179,7 @@ def _timeline_page(
 @never_cache
 @require_GET
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def timeline_page(request: HttpRequest, reference: str, timeline_id: int, *, keyring: Any) -> HttpResponse:
     return _timeline_page(request, reference, timeline_id, keyring)
 
@@ -188,7 +187,7 @@ def timeline_page(request: HttpRequest, reference: str, timeline_id: int, *, key
 @never_cache
 @require_POST
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def confirm_identifiers(request: HttpRequest, reference: str, timeline_id: int, *, keyring: Any) -> HttpResponse:
     timeline = selectors.get_timeline_for(request.user, reference, timeline_id)  # type: ignore[arg-type]
     try:
@@ -222,7 +221,7 @@ def confirm_identifiers(request: HttpRequest, reference: str, timeline_id: int, 
 @never_cache
 @require_POST
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def make_package(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     case = selectors.get_case_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
     granted = selectors.granted_to_authorities(case)
@@ -249,7 +248,7 @@ def make_package(request: HttpRequest, reference: str, *, keyring: Any) -> HttpR
 @require_http_methods(["GET", "POST"])
 @evidence_upload
 @require_roles(*CASE_ROLES)
-@_with_keyring
+@with_keyring
 def pdq(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     """Compute an image's PDQ hash; the image is kept (sealed in the case) only when she chooses."""
     case = selectors.get_case_for(request.user, reference)  # type: ignore[arg-type]  # verified staff

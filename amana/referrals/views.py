@@ -4,11 +4,9 @@ service-provider staff). Views check access, validate and call services; nothing
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -17,34 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amana.accounts.access import require_roles
+from amana.accounts.access import require_roles, with_keyring
 from amana.cases import selectors as cases
 from amana.referrals import selectors, services
 from amana.referrals.forms import ActionForm, NoteForm, OutcomeForm, ReferralForm, ScheduleForm, TextForm
 from amana.referrals.models import Pathway, Referral
 from amana.referrals.services import MEETING_PATHWAYS, ReferralRefused
-from amana.vault import services as vault
-from amana.vault.services import Locked, VaultError
+from amana.vault.services import VaultError
 
 PAGE_SIZE = 25
 NGO_ROLES = cases.CASE_ROLES
 PARTNER_ROLES = selectors.PARTNER_ROLES
-
-
-def _with_keyring(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Hand the view the member's keyring; a locked keyring means signing in again."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            keyring = vault.keyring_for(request)
-        except Locked:
-            logout(request)
-            messages.info(request, _("Your keys are locked. Please sign in again to open cases."))
-            return redirect("accounts:login")
-        return view(request, *args, keyring=keyring, **kwargs)
-
-    return wrapped
 
 
 def _page(request: HttpRequest, referrals: Any) -> Any:
@@ -64,7 +45,7 @@ def ngo_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @require_roles(*NGO_ROLES)
-@_with_keyring
+@with_keyring
 def new(request: HttpRequest, case_reference: str, *, keyring: Any) -> HttpResponse:
     case = cases.get_case_for(request.user, case_reference)  # type: ignore[arg-type]  # verified staff
     form = ReferralForm(request.POST if request.method == "POST" else None, user=request.user)  # type: ignore[arg-type]  # verified staff
@@ -121,7 +102,7 @@ def _ngo_page(request: HttpRequest, referral: Referral, keyring: Any, status: in
 @never_cache
 @require_GET
 @require_roles(*NGO_ROLES)
-@_with_keyring
+@with_keyring
 def detail(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     referral = selectors.get_ngo_referral_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
     return _ngo_page(request, referral, keyring)
@@ -164,7 +145,7 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 @never_cache
 @require_POST
 @require_roles(*NGO_ROLES)
-@_with_keyring
+@with_keyring
 def schedule(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     referral = selectors.get_ngo_referral_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
     form = ScheduleForm(request.POST, organisation_id=referral.case.organisation_id)
@@ -182,7 +163,7 @@ def schedule(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespo
 @never_cache
 @require_POST
 @require_roles(*NGO_ROLES)
-@_with_keyring
+@with_keyring
 def outcome(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     referral = selectors.get_ngo_referral_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
     form = OutcomeForm(request.POST)
@@ -200,7 +181,7 @@ def outcome(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespon
 @never_cache
 @require_POST
 @require_roles(*NGO_ROLES)
-@_with_keyring
+@with_keyring
 def answer(request: HttpRequest, reference: str, question_id: int, *, keyring: Any) -> HttpResponse:
     question = selectors.get_question_for(request.user, reference, question_id)  # type: ignore[arg-type]
     form = TextForm(request.POST)
@@ -261,7 +242,7 @@ def _portal_page(
 @never_cache
 @require_GET
 @require_roles(*PARTNER_ROLES)
-@_with_keyring
+@with_keyring
 def received(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     return _portal_page(request, _partner_referral(request, reference), keyring)
 
@@ -290,7 +271,7 @@ def _partner_step(
 @never_cache
 @require_POST
 @require_roles(*PARTNER_ROLES)
-@_with_keyring
+@with_keyring
 def accept(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     def step(referral: Referral, data: Any) -> None:
         services.accept(referral=referral, by=request.user)  # type: ignore[arg-type]  # verified staff
@@ -301,7 +282,7 @@ def accept(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespons
 @never_cache
 @require_POST
 @require_roles(*PARTNER_ROLES)
-@_with_keyring
+@with_keyring
 def decline(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     def step(referral: Referral, data: Any) -> None:
         services.decline(referral=referral, by=request.user, reason=data["text"])  # type: ignore[arg-type]
@@ -321,7 +302,7 @@ def decline(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespon
 @never_cache
 @require_POST
 @require_roles(*PARTNER_ROLES)
-@_with_keyring
+@with_keyring
 def action(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     def step(referral: Referral, data: Any) -> None:
         services.record_action(referral=referral, by=request.user, kind=data["kind"], note=data["note"])  # type: ignore[arg-type]
@@ -333,7 +314,7 @@ def action(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespons
 @never_cache
 @require_POST
 @require_roles(*PARTNER_ROLES)
-@_with_keyring
+@with_keyring
 def question(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     def step(referral: Referral, data: Any) -> None:
         services.ask(referral=referral, by=request.user, text=data["text"])  # type: ignore[arg-type]
@@ -347,7 +328,7 @@ def question(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespo
 @never_cache
 @require_POST
 @require_roles(*PARTNER_ROLES)
-@_with_keyring
+@with_keyring
 def finish(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     def step(referral: Referral, data: Any) -> None:
         if referral.pathway in MEETING_PATHWAYS:
@@ -361,7 +342,7 @@ def finish(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespons
 @never_cache
 @require_GET
 @require_roles(*PARTNER_ROLES)
-@_with_keyring
+@with_keyring
 def evidence(request: HttpRequest, reference: str, evidence_id: int, *, keyring: Any) -> HttpResponse:
     referral = _partner_referral(request, reference)
     file = selectors.get_partner_evidence_for(request.user, reference, evidence_id)  # type: ignore[arg-type]
