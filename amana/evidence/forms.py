@@ -129,19 +129,43 @@ class ConfirmIdentifiersForm(forms.Form):
 
 
 class PackageForm(forms.Form):
+    referral = forms.ChoiceField(
+        label=_("For which referral"),
+        required=False,
+        help_text=_("For a referral the package holds only what that referral shares, under its own reference."),
+    )
     compartments = forms.MultipleChoiceField(
         label=_("What the package holds"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one part of the case that she agreed to share.")},
     )
 
-    def __init__(self, *args: Any, granted: set[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, granted: set[str], referrals: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
+        self.granted = granted
+        self.referrals = {str(referral.pk): referral for referral in referrals}
+        self.fields["referral"].choices = [("", _("None: only what she agreed to share with the authorities"))] + [  # type: ignore[attr-defined]
+            (key, f"{referral.reference} · {referral.organisation.name}") for key, referral in self.referrals.items()
+        ]
+        shareable = granted.union(*(set(referral.compartments) for referral in referrals))
         labels = dict(Compartment.choices)
         self.fields["compartments"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
-            (compartment, labels[compartment]) for compartment in PACKAGE_COMPARTMENTS if compartment in granted
+            (compartment, labels[compartment]) for compartment in PACKAGE_COMPARTMENTS if compartment in shareable
         ]
         self.fields["compartments"].initial = sorted(granted)
+
+    def allowed(self) -> set[str]:
+        """What the chosen referral shares, or else what she agreed to share with the authorities."""
+        referral = self.cleaned_data.get("referral_object")
+        return set(referral.compartments) if referral is not None else self.granted
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["referral_object"] = self.referrals.get(cleaned.get("referral") or "")
+        chosen = set(cleaned.get("compartments") or [])
+        if chosen - self.allowed():
+            self.add_error("compartments", _("Choose only what this referral shares (or what she agreed to share)."))
+        return cleaned
 
 
 class PdqForm(forms.Form):

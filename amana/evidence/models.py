@@ -112,6 +112,11 @@ class EvidencePackage(models.Model):
     """A package made for the authorities: which compartments it held and the hash of its manifest."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence_packages")
+    # The referral it was made for: the package then holds only what that referral shares and
+    # carries the referral's pseudonymous reference, never the case's.
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     compartments = models.JSONField(default=list)
     manifest_sha256 = models.CharField(max_length=64)
     file_count = models.PositiveIntegerField(default=0)

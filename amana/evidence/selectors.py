@@ -34,6 +34,13 @@ def granted_to_authorities(case: Case) -> set[str]:
     return {compartment for scope in given for compartment in SCOPE_COMPARTMENTS.get(scope, ())}
 
 
+def open_referrals_of(case: Case) -> list[Any]:
+    """The case's open referrals, whose grants a package can be made for."""
+    from amana.referrals.models import Referral
+
+    return list(Referral.objects.filter(case=case).open().select_related("organisation").order_by("created_at"))
+
+
 def items_of(case: Case) -> QuerySet[EvidenceItem]:
     return EvidenceItem.objects.filter(case=case).select_related("file", "received_by")
 

@@ -439,7 +439,9 @@ def _identity_facts(identity: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def make_package(*, case: Case, compartments: set[str], keyring: vault.Keyring, by: User) -> tuple[bytes, Any]:
+def make_package(
+    *, case: Case, compartments: set[str], keyring: vault.Keyring, by: User, referral: Any = None
+) -> tuple[bytes, Any]:
     """Build the package of the granted ``compartments`` and record it in each file's chain of custody.
 
     Steps: read only the granted compartments; put each evidence file and chat timeline in the zip
@@ -451,7 +453,11 @@ def make_package(*, case: Case, compartments: set[str], keyring: vault.Keyring, 
     parts = "، ".join(str(names[compartment]) for compartment in sorted(compartments))
     made_by = by.get_full_name() or by.get_username()
     summary = Summary(
-        title=gettext("Evidence package for case %(reference)s") % {"reference": case.reference},
+        title=(
+            gettext("Evidence package for referral %(reference)s") % {"reference": referral.reference}
+            if referral is not None
+            else gettext("Evidence package for case %(reference)s") % {"reference": case.reference}
+        ),
         intro=gettext(
             "Made on %(date)s by %(name)s of %(organisation)s. It holds only what she agreed to share: %(parts)s. "
             "Each file's SHA-256 is listed in manifest.json, and the SHA-256 of manifest.json in manifest.sha256."
@@ -497,10 +503,15 @@ def make_package(*, case: Case, compartments: set[str], keyring: vault.Keyring, 
         summary.table_header = [gettext("File"), gettext("Received"), gettext("SHA-256")]
         summary.table_rows = [[file.path, selectors.when(file.received_at), file.sha256] for file in files]
     built = build_zip(
-        reference=case.reference, made_at=made_at, compartments=compartments, summary=summary, files=files
+        reference=referral.reference if referral is not None else case.reference,
+        made_at=made_at,
+        compartments=compartments,
+        summary=summary,
+        files=files,
     )
     package = EvidencePackage.objects.create(
         case=case,
+        referral=referral,
         compartments=sorted(compartments),
         manifest_sha256=built.manifest_sha256,
         file_count=built.file_count,

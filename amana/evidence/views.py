@@ -58,7 +58,8 @@ def _evidence_page(request: HttpRequest, reference: str, keyring: Any, status: i
         granted=granted,
         files_form=forms.get("files_form") or AddFilesForm(),
         chat_form=forms.get("chat_form") or ChatExportForm(),
-        package_form=forms.get("package_form") or PackageForm(granted=granted),
+        package_form=forms.get("package_form")
+        or PackageForm(granted=granted, referrals=selectors.open_referrals_of(case)),
     )
     return render(request, "evidence/case_evidence.html", context, status=status)
 
@@ -225,21 +226,23 @@ def confirm_identifiers(request: HttpRequest, reference: str, timeline_id: int, 
 def make_package(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     case = selectors.get_case_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
     granted = selectors.granted_to_authorities(case)
-    form = PackageForm(request.POST, granted=granted)
+    form = PackageForm(request.POST, granted=granted, referrals=selectors.open_referrals_of(case))
     if not form.is_valid():
         return _evidence_page(request, reference, keyring, status=400, package_form=form)
+    referral = form.cleaned_data["referral_object"]
     try:
         content, package = services.make_package(
             case=case,
-            compartments=set(form.cleaned_data["compartments"]) & granted,
+            compartments=set(form.cleaned_data["compartments"]) & form.allowed(),
             keyring=keyring,
             by=request.user,  # type: ignore[arg-type]  # verified staff
+            referral=referral,
         )
     except VaultError:
         messages.error(request, _("A sealed part of this case cannot be opened, so no package was made."))
         return redirect("evidence:case", reference=reference)
     response = HttpResponse(content, content_type="application/zip")
-    name = f"evidence-{case.reference}-{package.made_at:%Y%m%d-%H%M%S}.zip"
+    name = f"evidence-{referral.reference if referral else case.reference}-{package.made_at:%Y%m%d-%H%M%S}.zip"
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 

@@ -154,3 +154,45 @@ def test_other_roles_cannot_make_a_package(personas, login, case, role: str) -> 
         .status_code
         == 404
     )
+
+
+def test_a_package_for_a_referral_holds_only_what_that_referral_shares(personas, login) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amana.referrals import services as referrals
+    from amana.referrals.models import Pathway
+    from amana.vault import services as vault
+    from conftest import PASSWORD
+
+    case, _code = make_case(personas.ngo, name="Samira (example)", contact_phone="0750 111 2222")
+    grant(case, Scope.INCIDENT, Scope.IDENTITY)  # she agreed to more than this referral shares
+    referral = referrals.create_referral(
+        case=case,
+        organisation=personas.police,
+        pathway=Pathway.LIAISON,
+        compartments=["incident", "evidence"],
+        purpose="Find the account that threatens her (example).",
+        consent_given="verbal",
+        consent_until=timezone.localdate() + timedelta(days=30),
+        by=personas.caseworker,
+        keyring=vault.user_keyring(personas.caseworker, PASSWORD),
+    )
+    client = login(personas.caseworker)
+    _with_evidence(client, case)
+    url = f"/staff/evidence/{case.reference}/package/"
+    assert referral.reference in client.get(f"/staff/evidence/{case.reference}/").content.decode()
+    refused = client.post(url, {"referral": referral.pk, "compartments": ["incident", "evidence", "identity"]})
+    assert refused.status_code == 400  # liaison without identity: her name is never in it
+    response = client.post(url, {"referral": referral.pk, "compartments": ["incident", "evidence"]})
+    assert response.status_code == 200
+    assert referral.reference in response["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        names = archive.namelist()
+        everything = b"".join(archive.read(name) for name in names if not name.endswith(".pdf"))
+    assert manifest["case"] == referral.reference
+    assert case.reference.encode() not in everything
+    assert b"Samira" not in everything and b"0750 111 2222" not in everything
+    assert EvidencePackage.objects.get().referral == referral
