@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amana.accounts.access import require_roles, with_keyring
 from amana.cases import selectors as cases
+from amana.evidence import services as evidence_services
 from amana.referrals import selectors, services
 from amana.referrals.forms import ActionForm, NoteForm, OutcomeForm, ReferralForm, ScheduleForm, TextForm
 from amana.referrals.models import Pathway, Referral
@@ -352,6 +353,8 @@ def evidence(request: HttpRequest, reference: str, evidence_id: int, *, keyring:
         messages.error(request, _("This file cannot be opened: its keys are missing or it was changed."))
         return redirect("referrals:received", reference=reference)
     services.record_partner_download(referral=referral, by=request.user)  # type: ignore[arg-type]
+    # The partner's download enters the file's chain of custody too.
+    evidence_services.record_download(evidence=file, keyring=keyring, by=request.user)  # type: ignore[arg-type]
     # Always a download, never shown inline: a file from outside must not run in our origin.
     response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, info.name or f"evidence-{file.pk}") or ""

@@ -96,3 +96,22 @@ def test_the_partner_never_sees_the_case_reference_or_her_name(personas, case, l
     assert case.reference not in page and "Noor (example)" not in page and "0750 000 0000" not in page
     listing = login(personas.liaison).get("/staff/referrals/received/").content.decode()
     assert referral.reference in listing and case.reference not in listing
+
+
+def test_a_partner_download_enters_the_chain_of_custody(personas, case, login) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from amana.cases import services as case_services
+    from amana.cases.models import Sender
+    from amana.evidence.models import CustodyAction, CustodyEvent
+
+    png = b"\x89PNG\r\n\x1a\n" + b"example image bytes" * 20
+    case_services.add_evidence(case=case, files=[SimpleUploadedFile("x.png", png)], sender=Sender.SURVIVOR)
+    referral = refer(personas, case, compartments=["incident", "evidence"])
+    evidence = EvidenceFile.objects.get(case=case)
+    response = login(personas.liaison).get(f"/staff/referrals/received/{referral.reference}/files/{evidence.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == png
+    assert CustodyEvent.objects.filter(
+        item__file=evidence, action=CustodyAction.DOWNLOADED, by=personas.liaison
+    ).exists()
