@@ -21,6 +21,12 @@ SECRET_KEY = env_secret("SECRET_KEY", min_length=50, default_file=KEYS_DIR / "se
 AMANA_AUDIT_KEY = env_secret("AMANA_AUDIT_KEY", min_length=32, default_file=KEYS_DIR / "audit_key")
 # Keys the blind indexes of perpetrator identifiers; outside the database so a stolen copy cannot
 # be searched for a guessed phone number.
+# Signs the checkpoints of the audit chain's head, written outside the database (amana/vault/checkpoints.py).
+AMANA_CHECKPOINT_SIGNING_KEY = env_secret(
+    "AMANA_CHECKPOINT_SIGNING_KEY", min_length=64, default_file=KEYS_DIR / "checkpoint_signing_key"
+)
+# Where signed checkpoints are written: a directory apart from the database (and its backups' target).
+AMANA_CHECKPOINT_DIR = env_path("AMANA_CHECKPOINT_DIR", VAR_DIR / "checkpoints")
 AMANA_BLIND_INDEX_KEY = env_secret("AMANA_BLIND_INDEX_KEY", min_length=32, default_file=KEYS_DIR / "blind_index_key")
 # Argon2id cost for keys unlocked by passwords and receipt codes: moderate, interactive, or
 # minimum (test suites only).
@@ -63,6 +69,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "amana.accounts.middleware.StaffSessionMiddleware",
+    "amana.audit.middleware.AuditHeadMissingMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -1,24 +1,33 @@
-"""Append to and verify the hash-chained audit log."""
+"""Append to and verify the hash-chained audit log, and take signed checkpoints of its head."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from amana.audit import checkpoints
 from amana.audit.models import AuditEntry, AuditHead
+from amana.vault.checkpoints import audit_mac, audit_mac_matches
 
 GENESIS_HASH = "0" * 64
 
 
-def _entry_hash(entry: AuditEntry) -> str:
+class AuditHeadMissing(Exception):
+    """The chain's head row is gone while entries or a checkpoint exist: appending would fork the log."""
+
+    def __str__(self) -> str:
+        return (
+            "The audit log's head row is missing, so no audited change can be saved. "
+            "The system administrator must run 'manage.py audit_verify' and restore the log."
+        )
+
+
+def _entry_message(entry: AuditEntry) -> bytes:
     fields = [
         entry.seq,
         entry.at.isoformat(),
@@ -30,8 +39,22 @@ def _entry_hash(entry: AuditEntry) -> str:
         entry.object_id,
         entry.prev_hash,
     ]
-    message = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
-    return hmac.new(settings.AMANA_AUDIT_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _head_for_update() -> AuditHead:
+    """Lock the head row; make it only for a log that never had an entry or a checkpoint.
+
+    A missing head over existing entries (or after a checkpoint) means someone deleted it: starting
+    again at entry 1 would hide that, so audited writes are refused until an admin restores the log.
+    """
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    if AuditEntry.objects.exists() or checkpoints.latest() is not None:
+        raise AuditHeadMissing
+    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    return head
 
 
 @transaction.atomic
@@ -47,7 +70,7 @@ def record(
 
     Steps: lock the chain head, build the entry on top of the head's hash, save both.
     """
-    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    head = _head_for_update()
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
@@ -64,7 +87,7 @@ def record(
         object_id=object_id,
         prev_hash=head.last_hash or GENESIS_HASH,
     )
-    entry.entry_hash = _entry_hash(entry)
+    entry.entry_hash = audit_mac(_entry_message(entry))
     entry.save()
     head.last_seq = entry.seq
     head.last_hash = entry.entry_hash
@@ -78,25 +101,105 @@ class ChainProblem:
     reason: str
 
 
+@dataclass(frozen=True)
+class ChainEnd:
+    """Where a walk of the chain ended: how many entries, the last hash, and the hash at a given seq."""
+
+    length: int
+    last_hash: str
+    hash_at_checkpoint: str | None
+
+
 def _entries_in_order() -> Iterator[AuditEntry]:
     return AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
 
 
-def verify_chain() -> ChainProblem | None:
-    """Walk the chain from the start; return the first entry that is edited, missing or out of order."""
+def _walk(checkpoint_seq: int) -> ChainProblem | ChainEnd:
     expected_seq = 1
     prev_hash = GENESIS_HASH
+    hash_at_checkpoint = None
     for entry in _entries_in_order():
         if entry.seq != expected_seq:
             return ChainProblem(expected_seq, f"entry {expected_seq} is missing (next found is {entry.seq})")
         if entry.prev_hash != prev_hash:
             return ChainProblem(entry.seq, f"entry {entry.seq} does not follow entry {entry.seq - 1} (reordered)")
-        if not hmac.compare_digest(entry.entry_hash, _entry_hash(entry)):
+        if not audit_mac_matches(_entry_message(entry), entry.entry_hash):
             return ChainProblem(entry.seq, f"entry {entry.seq} was changed after it was written")
+        if entry.seq == checkpoint_seq:
+            hash_at_checkpoint = entry.entry_hash
         prev_hash = entry.entry_hash
         expected_seq += 1
+    return ChainEnd(expected_seq - 1, prev_hash, hash_at_checkpoint)
+
+
+def _check_head(end: ChainEnd) -> ChainProblem | None:
     head = AuditHead.objects.filter(pk=1).first()
-    last_seq = expected_seq - 1
-    if head is not None and (head.last_seq != last_seq or (last_seq and head.last_hash != prev_hash)):
-        return ChainProblem(last_seq + 1, f"entries after {last_seq} are missing (the log ends at {head.last_seq})")
+    if head is None:
+        if end.length:
+            return ChainProblem(end.length + 1, f"the head row is missing (the log has {end.length} entries)")
+        return None
+    if head.last_seq != end.length or (end.length and head.last_hash != end.last_hash):
+        return ChainProblem(end.length + 1, f"entries after {end.length} are missing (the log ends at {head.last_seq})")
     return None
+
+
+def _check_against(checkpoint: checkpoints.Checkpoint, end: ChainEnd) -> ChainProblem | None:
+    if not checkpoint.is_signed():
+        return ChainProblem(checkpoint.seq, f"the checkpoint of {checkpoint.at} is not signed by this server's key")
+    if end.length < checkpoint.seq:
+        return ChainProblem(
+            end.length + 1,
+            f"entries after {end.length} are missing: the checkpoint of {checkpoint.at} "
+            f"records {checkpoint.seq} entries",
+        )
+    if checkpoint.seq and end.hash_at_checkpoint != checkpoint.head_hash:
+        return ChainProblem(
+            checkpoint.seq, f"entry {checkpoint.seq} differs from the checkpoint of {checkpoint.at} (rewritten)"
+        )
+    return None
+
+
+def verify_chain(checkpoint: checkpoints.Checkpoint | None = None) -> ChainProblem | None:
+    """Walk the chain from the start and compare its end with the head row and the latest checkpoint.
+
+    Returns the first problem: an entry edited, missing or out of order; a head row that is gone or
+    does not match; or a chain shorter than, or different from, what a signed checkpoint recorded
+    (a cut-off tail, a rewound head or a wiped log). ``checkpoint`` defaults to the latest on disk.
+    """
+    try:
+        checkpoint = checkpoint or checkpoints.latest()
+    except checkpoints.UnreadableCheckpoint:
+        return ChainProblem(0, f"the latest checkpoint in {checkpoints.checkpoint_dir()} cannot be read")
+    walked = _walk(checkpoint.seq if checkpoint else 0)
+    if isinstance(walked, ChainProblem):
+        return walked
+    problem = _check_head(walked)
+    if problem is None and checkpoint is not None:
+        problem = _check_against(checkpoint, walked)
+    return problem
+
+
+def current_checkpoint() -> checkpoints.Checkpoint:
+    """A signed checkpoint of the chain's head as it stands now (not yet saved anywhere)."""
+    head = AuditHead.objects.filter(pk=1).first()
+    seq, head_hash = (head.last_seq, head.last_hash) if head else (0, "")
+    return checkpoints.signed(seq=seq, head_hash=head_hash or GENESIS_HASH, at=timezone.now().isoformat())
+
+
+def take_checkpoint() -> checkpoints.Checkpoint:
+    """Verify the chain, then write a signed checkpoint of its head to the checkpoint directory.
+
+    A broken chain is never checkpointed: that would bless the damage.
+    """
+    problem = verify_chain()
+    if problem is not None:
+        raise AuditChainBroken(problem)
+    checkpoint = current_checkpoint()
+    checkpoints.save(checkpoint)
+    return checkpoint
+
+
+class AuditChainBroken(Exception):
+    def __init__(self, problem: ChainProblem) -> None:
+        super().__init__(f"Audit log broken at entry {problem.seq}: {problem.reason}.")
+        self.problem = problem
