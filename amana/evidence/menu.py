@@ -4,5 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 ALERTS_TITLE = _("Repeat extortionists")
 ALERTS_DESCRIPTION = _(
-    "Alerts when an identifier of one of your cases also appears in other cases: counts only, nothing about them."
+    "Alerts when one of your cases names the same extortionist as another case; another organisation's case is "
+    "never named."
 )

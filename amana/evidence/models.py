@@ -136,27 +136,27 @@ class MatchAlertQuerySet(models.QuerySet["MatchAlert"]):
 
 
 class MatchAlert(models.Model):
-    """Tells a supervisor that an identifier of one of her organisation's cases appears in other cases.
+    """Tells a supervisor that one of her organisation's cases shares an identifier with another case.
 
-    Counts only: nothing about the other cases, or who holds them, is kept here or shown.
+    One alert per pair of cases (whatever number of identifiers they share), about the case her
+    organisation holds. The other case is kept to tell pairs apart; it is shown (and linked) only
+    when her organisation holds it too. Which kinds of identifier match is read from the blind
+    indexes when the alert is shown; nothing else about the other case is kept here or shown.
     """
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="match_alerts")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="match_alerts")
-    # The blind index the cases share (already stored with each case); never the identifier.
-    digest = models.CharField(max_length=64)
-    case_count = models.PositiveIntegerField()
+    other_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 
     objects = MatchAlertQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-updated_at", "-pk"]
+        ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "case", "digest"], name="one_match_alert_per_identifier")
+            models.UniqueConstraint(fields=["recipient", "case", "other_case"], name="one_match_alert_per_pair")
         ]
         indexes = [models.Index(fields=["recipient", "read_at"])]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +16,15 @@ from django.http import Http404
 from amana.accounts.models import Role, User
 from amana.cases.models import Audience, Case, Consent, Scope
 from amana.cases.selectors import get_case_for
-from amana.evidence.models import ChatTimeline, CustodyEvent, EvidenceItem, EvidencePackage, MatchAlert
+from amana.evidence.identifiers import IdentifierKind
+from amana.evidence.models import (
+    ChatTimeline,
+    CustodyEvent,
+    EvidenceItem,
+    EvidencePackage,
+    MatchAlert,
+    PerpetratorIndex,
+)
 from amana.vault import services as vault
 from amana.vault.services import Compartment
 
@@ -76,10 +86,53 @@ def packages_of(case: Case) -> QuerySet[EvidencePackage]:
 
 
 def alerts_for(user: User) -> QuerySet[MatchAlert]:
-    """A supervisor's own alerts; each names only a case of her organisation and a count."""
+    """A supervisor's own alerts; each is about a case of her organisation."""
     if not (user.organisation_id and user.has_role(Role.SUPERVISOR)):
         raise PermissionDenied
     return MatchAlert.objects.filter(recipient=user, organisation_id=user.organisation_id).select_related("case")
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """One alert as a supervisor reads it: her case, what kinds of identifier match, the other case if hers."""
+
+    alert: MatchAlert
+    kinds: list[str]
+    # The other case's reference when her organisation holds it too, else empty.
+    other_reference: str
+
+
+def _reference_if_held(holder: tuple[int, str] | None, organisation_id: int) -> str:
+    return holder[1] if holder is not None and holder[0] == organisation_id else ""
+
+
+def alert_rows(alerts: Iterable[MatchAlert]) -> list[AlertRow]:
+    """The page's alerts with the kinds each pair shares, read from the blind indexes in two queries."""
+    alerts = list(alerts)
+    case_ids = {alert.case_id for alert in alerts} | {alert.other_case_id for alert in alerts}
+    digests: dict[int, dict[str, str]] = defaultdict(dict)
+    for case_id, digest, kind in PerpetratorIndex.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "blind_index", "kind"
+    ):
+        digests[case_id][digest] = kind
+    others = Case.objects.filter(pk__in=[alert.other_case_id for alert in alerts])
+    holders = {
+        pk: (organisation_id, reference)
+        for pk, organisation_id, reference in others.values_list("pk", "organisation_id", "reference")
+    }
+    labels = dict(IdentifierKind.choices)
+    rows = []
+    for alert in alerts:
+        mine, theirs = digests[alert.case_id], digests[alert.other_case_id]
+        kinds = sorted({mine[digest] for digest in mine.keys() & theirs.keys()})
+        rows.append(
+            AlertRow(
+                alert=alert,
+                kinds=[str(labels.get(kind, kind)) for kind in kinds],
+                other_reference=_reference_if_held(holders.get(alert.other_case_id), alert.organisation_id),
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True)

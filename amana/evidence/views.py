@@ -281,7 +281,7 @@ def pdq(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
 @require_roles(Role.SUPERVISOR)
 def alerts(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.alerts_for(request.user), ALERTS_PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
-    return render(request, "evidence/alerts.html", {"page": page})
+    return render(request, "evidence/alerts.html", {"page": page, "rows": selectors.alert_rows(page.object_list)})
 
 
 @require_POST
