@@ -206,6 +206,12 @@ AMANA_EVIDENCE_MAX_BYTES = env_int("AMANA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024,
 # "with media" holds the pictures and videos of the chat).
 AMANA_CHAT_EXPORT_MAX_BYTES = env_int("AMANA_CHAT_EXPORT_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
 
+# Referrals (amana/referrals): what a supervisor's emergency override shares without her consent
+# is revoked after this many hours unless her consent is recorded meanwhile; the organisation's
+# supervisors are told this many hours before it ends.
+AMANA_OVERRIDE_HOURS = env_int("AMANA_OVERRIDE_HOURS", 72, minimum=1, maximum=7 * 24)
+AMANA_OVERRIDE_WARNING_HOURS = env_int("AMANA_OVERRIDE_WARNING_HOURS", 12, minimum=1, maximum=72)
+
 # Insights (amana/insights): any count below this is hidden in every figure and export, with
 # complementary suppression; below 3 a published figure could point at one woman, so it is refused.
 AMANA_SUPPRESSION_THRESHOLD = env_int("AMANA_SUPPRESSION_THRESHOLD", 5, minimum=3)

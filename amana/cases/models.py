@@ -456,6 +456,7 @@ class NotificationKind(models.TextChoices):
     CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
     CLOSURE_RETURNED = "closure_returned", _("Closure returned")
     HANDED_OVER = "handed_over", _("Case handed over")
+    OVERRIDE_ENDING = "override_ending", _("Emergency override ends soon")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -281,6 +281,15 @@ def caseloads_for(user: User) -> list[Caseload]:
     ]
 
 
+def other_supervisors_exist(user: User) -> bool:
+    """Whether someone else could decide what this user asked (four eyes on closure)."""
+    return (
+        User.objects.filter(organisation=user.organisation_id, is_active=True, role_assignments__role=Role.SUPERVISOR)
+        .exclude(pk=user.pk)
+        .exists()
+    )
+
+
 def caseworkers_of(user: User) -> QuerySet[User]:
     return User.objects.filter(
         organisation=user.organisation_id, is_active=True, role_assignments__role=Role.CASEWORKER

@@ -521,6 +521,9 @@ def decide_closure(*, case: Case, approve: bool, note: str, by: User) -> None:
     request = ClosureRequest.objects.filter(case=case, decision=ClosureDecision.PENDING).first()
     if request is None:
         raise StepRefused(_("There is no request to close this case."))
+    if request.requested_by_id == by.pk:
+        # Four eyes: the one who asked never decides, even a supervisor asking herself.
+        raise StepRefused(_("You asked to close this case, so another supervisor must decide."))
     request.decision = ClosureDecision.APPROVED if approve else ClosureDecision.RETURNED
     request.decision_note_sealed = _seal_json(case.care_locker, {"note": note})
     request.decided_by = by
@@ -532,6 +535,9 @@ def decide_closure(*, case: Case, approve: bool, note: str, by: User) -> None:
         case.status = Status.CLOSED
         fields.append("status")
     case.save(update_fields=fields)
+    if approve:
+        # The case's work is over, so is every partner's access to it.
+        referrals.end_for_closed_case(case=case, by=by)
     record(actor=by, action=f"case.closure_{request.decision}", target=case)
     if not approve and request.requested_by is not None and request.requested_by.pk != by.pk:
         notify(recipients=[request.requested_by], case=case, kind=NotificationKind.CLOSURE_RETURNED)

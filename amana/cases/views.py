@@ -487,7 +487,11 @@ def record_follow_up(request: HttpRequest, reference: str, follow_up_id: int) ->
 @with_keyring
 def closure(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     form = ClosureRequestForm(request.POST or None)
-    forms = {"form": form, "decision_form": ClosureDecisionForm()}
+    forms = {
+        "form": form,
+        "decision_form": ClosureDecisionForm(),
+        "other_supervisors": selectors.other_supervisors_exist(_user(request)),
+    }
     if request.method == "POST":
         case = _working_case(request, reference)
         if form.is_valid():

@@ -44,9 +44,15 @@ class Status(models.TextChoices):
     DONE = "done", _("Done")
     WITHDRAWN = "withdrawn", _("Consent withdrawn")
     EXPIRED = "expired", _("Consent expired")
+    CASE_CLOSED = "case_closed", _("Case closed")
 
 
 OPEN_STATUSES = frozenset({Status.SENT, Status.ACCEPTED})
+# What the receiving organisation reads of a referral that ended: never whether she withdrew.
+PARTNER_STATUS_LABELS = {
+    Status.WITHDRAWN: _("Ended by the NGO"),
+    Status.EXPIRED: _("Ended by the NGO"),
+}
 
 
 class Outcome(models.TextChoices):
@@ -90,6 +96,8 @@ class Referral(models.Model):
     override_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # The supervisor's reason, sealed in the case's care locker: the NGO reads it, partners never.
     override_reason_sealed = models.BinaryField(null=True, blank=True)
+    # When the supervisors were told that what the override shares is about to be revoked.
+    override_warned_at = models.DateTimeField(null=True, blank=True)
 
     # The pathway's own steps: a date, a place and who goes or is present (accompaniment, safe space).
     scheduled_at = models.DateTimeField(_("date and time"), null=True, blank=True)
@@ -124,11 +132,18 @@ class Referral(models.Model):
     def is_override(self) -> bool:
         return self.consent_given == ConsentGiven.OVERRIDE
 
+    def get_partner_status_display(self) -> str:
+        return str(PARTNER_STATUS_LABELS.get(self.status, self.get_status_display()))  # type: ignore[call-overload]
+
 
 class RevokedBecause(models.TextChoices):
     CASEWORKER = "caseworker", _("Withdrawn by the caseworker")
     SURVIVOR = "survivor", _("She withdrew her consent")
     EXPIRED = "expired", _("Consent expired")
+    DONE = "done", _("The referral's work was done")
+    DECLINED = "declined", _("The organisation declined")
+    CASE_CLOSED = "case_closed", _("The case was closed")
+    OVERRIDE_ENDED = "override_end", _("The emergency override ended")
 
 
 class ReferralGrant(models.Model):

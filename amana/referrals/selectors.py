@@ -13,11 +13,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Role, User
 from amana.cases import selectors as cases
 from amana.cases.models import Case, EvidenceFile
-from amana.referrals.models import PartnerAction, Question, Referral, ReferralGrant
+from amana.referrals.models import PartnerAction, Question, Referral, ReferralGrant, Status
 from amana.vault import services as vault
 from amana.vault.services import Compartment, Keyring
 
@@ -183,13 +184,12 @@ def open_exchange(referral: Referral, *, keyring: Keyring) -> OpenReferral:
 def open_for_partner(referral: Referral, *, keyring: Keyring) -> OpenReferral:
     """Everything the receiving organisation may read, opened with its own keys.
 
-    A closed referral (withdrawn, expired, declined) shows nothing sealed: its keys were revoked.
+    A referral that ended (done, declined, withdrawn, expired, case closed) shows nothing sealed:
+    its keys were revoked with it, and nothing is even tried.
     """
-    if referral.status in ("withdrawn", "expired"):
+    if not referral.is_open:
         return OpenReferral()
     opened = open_exchange(referral, keyring=keyring)
-    if not referral.is_open and referral.status != "done":
-        return opened
     granted = granted_compartments(referral)
     case = Case.objects.select_related(*cases.CASE_LOCKERS).get(pk=referral.case_id)
     if Compartment.IDENTITY in granted:
@@ -199,6 +199,26 @@ def open_for_partner(referral: Referral, *, keyring: Keyring) -> OpenReferral:
     if Compartment.EVIDENCE in granted:
         opened.evidence = cases.open_evidence_list(case, keyring=keyring)
     return opened
+
+
+# Why the receiving organisation's access ended, as it is told; never what she chose.
+ACCESS_ENDED = {
+    Status.DONE: _("The work on this referral is done, so your organisation can no longer open any part of the case."),
+    Status.DECLINED: _("Your organisation declined this referral, so it can no longer open any part of the case."),
+    Status.CASE_CLOSED: _("The NGO closed the case, so your organisation can no longer open any part of it."),
+    Status.WITHDRAWN: _("The NGO ended this referral, so your organisation can no longer open any part of the case."),
+    Status.EXPIRED: _("The NGO ended this referral, so your organisation can no longer open any part of the case."),
+}
+
+
+def why_access_ended(referral: Referral) -> str:
+    """The sentence the partner portal shows once a referral ended; empty while it is open."""
+    return "" if referral.is_open else str(ACCESS_ENDED.get(referral.status, ""))  # type: ignore[call-overload]
+
+
+def partner_actions(referral: Referral) -> QuerySet[PartnerAction]:
+    """What the organisation recorded it did: kinds and dates are plain, so they stay readable."""
+    return PartnerAction.objects.filter(referral=referral).select_related("by")
 
 
 def open_override_reason(referral: Referral, *, keyring: Keyring) -> str:

@@ -10,7 +10,9 @@ import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,7 @@ from amana.audit.services import record
 from amana.cases.models import Audience, Case, Consent, Scope
 from amana.directory.models import Service
 from amana.referrals.models import (
+    OPEN_STATUSES,
     ConsentGiven,
     Outcome,
     PartnerAction,
@@ -184,17 +187,33 @@ def create_referral(
     return referral
 
 
+def _held_by_another_referral(referral: Referral, compartment: str) -> bool:
+    """Whether another open referral of the same case to the same organisation still relies on this key."""
+    return (
+        ReferralGrant.objects.filter(
+            referral__case=referral.case_id,
+            referral__organisation=referral.organisation_id,
+            referral__status__in=OPEN_STATUSES,
+            compartment=compartment,
+            revoked_at__isnull=True,
+        )
+        .exclude(referral=referral)
+        .exists()
+    )
+
+
 def _revoke(referral: Referral, grants: Iterable[ReferralGrant], *, by: User | None, because: str) -> int:
     """Take the organisation's keys to these compartments away; the lockers are re-keyed."""
     now = timezone.now()
     count = 0
     for referral_grant in grants:
-        vault.revoke(
-            locker=case_locker(referral.case, referral_grant.compartment),
-            organisation=referral.organisation,
-            by=by,  # type: ignore[arg-type]  # None when she withdrew consent herself
-            reason=f"referral {because}",
-        )
+        if not _held_by_another_referral(referral, referral_grant.compartment):
+            vault.revoke(
+                locker=case_locker(referral.case, referral_grant.compartment),
+                organisation=referral.organisation,
+                by=by,  # type: ignore[arg-type]  # None when she withdrew consent herself
+                reason=f"referral {because}",
+            )
         referral_grant.revoked_at = now
         referral_grant.revoked_because = because
         referral_grant.save(update_fields=["revoked_at", "revoked_because"])
@@ -202,15 +221,28 @@ def _revoke(referral: Referral, grants: Iterable[ReferralGrant], *, by: User | N
     return count
 
 
+def _strip(referral: Referral, *, by: User | None, because: str) -> int:
+    """Take away every key the receiving organisation still holds through this referral.
+
+    Steps: revoke each compartment still granted (re-keying its locker), then the referral's
+    exchange locker, so nothing sealed about the referral opens for the organisation any more.
+    Safe to repeat: what is already revoked is left alone. Returns the grants revoked.
+    """
+    revoked = _revoke(referral, referral.grants.filter(revoked_at__isnull=True), by=by, because=because)
+    if referral.organisation_id in vault.holder_organisation_ids(referral.exchange_locker):
+        vault.revoke(
+            locker=referral.exchange_locker,
+            organisation=referral.organisation,
+            by=by,  # type: ignore[arg-type]  # None when she withdrew consent herself
+            reason=f"referral {because}",
+        )
+    return revoked
+
+
 def _end(referral: Referral, *, status: str, by: User | None, because: str) -> None:
-    """Close a referral: revoke every grant still held and the exchange locker."""
-    _revoke(referral, referral.grants.filter(revoked_at__isnull=True), by=by, because=because)
-    vault.revoke(
-        locker=referral.exchange_locker,
-        organisation=referral.organisation,
-        by=by,  # type: ignore[arg-type]  # None when she withdrew consent herself
-        reason=f"referral {because}",
-    )
+    """Close a referral: the organisation keeps its own record of it (status, what it recorded, dates)
+    and no key to anything sealed."""
+    _strip(referral, by=by, because=because)
     referral.status = status
     referral.closed_at = timezone.now()
     referral.save(update_fields=["status", "closed_at"])
@@ -224,11 +256,18 @@ def _locked(referral: Referral) -> Referral:
     )
 
 
+def _holding_keys(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """The referrals still open or still granting a compartment, whatever their status."""
+    granting = ReferralGrant.objects.filter(revoked_at__isnull=True).values("referral_id")
+    return referrals.filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=granting))
+
+
 @transaction.atomic
 def withdraw(*, referral: Referral, by: User) -> None:
     """The caseworker withdraws the referral: the organisation loses every key it was given."""
     referral = _locked(referral)
-    if referral.status in (Status.WITHDRAWN, Status.EXPIRED):
+    if not referral.is_open:
+        _strip(referral, by=by, because=RevokedBecause.CASEWORKER)
         return
     _end(referral, status=Status.WITHDRAWN, by=by, because=RevokedBecause.CASEWORKER)
     record(actor=by, action="referral.withdrawn", target=referral)
@@ -236,15 +275,22 @@ def withdraw(*, referral: Referral, by: User) -> None:
 
 @transaction.atomic
 def apply_consent_change(*, case: Case, by: User | None) -> int:
-    """Revoke what her changed choices no longer allow, on every open referral of the case.
+    """Revoke what her changed choices no longer allow, on every referral of the case whatever its status.
 
-    Grants made under a supervisor's emergency override never relied on her choices and stay
-    until withdrawn. A referral left with nothing granted is closed. Returns the grants revoked.
+    A finished referral (done, declined, closed) should hold nothing already; if it still does, it
+    loses it now. Grants made under a supervisor's emergency override never relied on her choices:
+    they end when the override's short time runs out (``end_override``). An open referral left with
+    nothing granted is closed. Returns the grants revoked.
     """
     because = RevokedBecause.SURVIVOR if by is None else RevokedBecause.CASEWORKER
     revoked = 0
-    referrals = Referral.objects.open().filter(case=case).select_related("case", "organisation", "exchange_locker")
+    referrals = _holding_keys(Referral.objects.filter(case=case)).select_related(
+        "case", "organisation", "exchange_locker"
+    )
     for referral in referrals.select_for_update(of=("self",)):
+        if not referral.is_open:
+            revoked += _strip(referral, by=by, because=because)
+            continue
         allowed = consented_compartments(case, referral.organisation)
         active = list(referral.grants.filter(revoked_at__isnull=True, by_override=False))
         lost = [grant for grant in active if grant.compartment not in allowed]
@@ -257,26 +303,147 @@ def apply_consent_change(*, case: Case, by: User | None) -> int:
     return revoked
 
 
+@transaction.atomic
+def end_for_closed_case(*, case: Case, by: User) -> int:
+    """The case was closed: every referral of it ends, and each organisation loses its keys."""
+    ended = 0
+    referrals = _holding_keys(Referral.objects.filter(case=case)).select_related(
+        "case", "organisation", "exchange_locker"
+    )
+    for referral in referrals.select_for_update(of=("self",)):
+        if referral.is_open:
+            _end(referral, status=Status.CASE_CLOSED, by=by, because=RevokedBecause.CASE_CLOSED)
+            record(actor=by, action="referral.ended_case_closed", target=referral)
+        else:
+            _strip(referral, by=by, because=RevokedBecause.CASE_CLOSED)
+        ended += 1
+    return ended
+
+
 def is_expired(referral: Referral) -> bool:
     return referral.is_open and referral.consent_until < timezone.localdate()
 
 
+# Why a finished referral should hold no key, by its status.
+ENDED_BECAUSE = {
+    Status.DONE: RevokedBecause.DONE,
+    Status.DECLINED: RevokedBecause.DECLINED,
+    Status.CASE_CLOSED: RevokedBecause.CASE_CLOSED,
+    Status.WITHDRAWN: RevokedBecause.CASEWORKER,
+    Status.EXPIRED: RevokedBecause.EXPIRED,
+}
+
+
 @transaction.atomic
-def expire(*, referral: Referral) -> bool:
-    """End a referral whose consent ran out; returns whether it did."""
+def expire(*, referral: Referral, today: date | None = None) -> bool:
+    """End a referral whose consent ran out, and take any key a finished referral still holds.
+
+    Returns whether anything was ended or revoked.
+    """
+    today = today or timezone.localdate()
     referral = _locked(referral)
-    if not is_expired(referral):
+    if referral.is_open:
+        if referral.consent_until >= today:
+            return False
+        _end(referral, status=Status.EXPIRED, by=None, because=RevokedBecause.EXPIRED)
+        record(actor=None, action="referral.expired", target=referral)
+        return True
+    because = RevokedBecause.EXPIRED if referral.consent_until < today else ENDED_BECAUSE[referral.status]  # type: ignore[index]  # a status value
+    if not _strip(referral, by=None, because=because):
         return False
-    _end(referral, status=Status.EXPIRED, by=None, because=RevokedBecause.EXPIRED)
-    record(actor=None, action="referral.expired", target=referral)
+    record(actor=None, action="referral.keys_ended", target=referral)
     return True
 
 
 def expire_due(*, today: date | None = None) -> int:
-    """End every open referral whose consent ended before today; one transaction each."""
+    """End every open referral whose consent ended before today, and take every key a finished
+    referral still holds (whatever its status); one transaction each. Returns how many."""
     today = today or timezone.localdate()
-    due = Referral.objects.open().filter(consent_until__lt=today).only("pk")
-    return sum(expire(referral=referral) for referral in due.iterator())
+    granting = ReferralGrant.objects.filter(revoked_at__isnull=True).values("referral_id")
+    due = Referral.objects.filter(
+        Q(status__in=OPEN_STATUSES, consent_until__lt=today) | (~Q(status__in=OPEN_STATUSES) & Q(pk__in=granting))
+    ).only("pk")
+    return sum(expire(referral=referral, today=today) for referral in due.iterator())
+
+
+# Emergency override ----------------------------------------------------------------------------
+
+
+def override_cutoff(now: datetime | None = None) -> datetime:
+    """Override grants made before this moment have run their time."""
+    return (now or timezone.now()) - timedelta(hours=settings.AMANA_OVERRIDE_HOURS)
+
+
+def _override_grants(referral: Referral, *, before: datetime) -> QuerySet[ReferralGrant]:
+    return referral.grants.filter(revoked_at__isnull=True, by_override=True, granted_at__lte=before)
+
+
+@transaction.atomic
+def end_override(*, referral: Referral, now: datetime | None = None) -> int:
+    """An emergency override ran its time: keep what her consent now allows, revoke the rest.
+
+    Steps: for each override grant older than AMANA_OVERRIDE_HOURS, a compartment her recorded
+    choices now allow stays (it no longer rests on the override); any other is revoked and its
+    locker re-keyed. An open referral left with nothing granted ends. Returns the grants revoked.
+    """
+    referral = _locked(referral)
+    grants = list(_override_grants(referral, before=override_cutoff(now)))
+    if not grants:
+        return 0
+    allowed = consented_compartments(referral.case, referral.organisation)
+    confirmed = [grant.pk for grant in grants if grant.compartment in allowed]
+    if confirmed:
+        ReferralGrant.objects.filter(pk__in=confirmed).update(by_override=False)
+        record(actor=None, action="referral.override_confirmed_by_consent", target=referral)
+    lost = [grant for grant in grants if grant.pk not in confirmed]
+    revoked = _revoke(referral, lost, by=None, because=RevokedBecause.OVERRIDE_ENDED)
+    if revoked:
+        record(actor=None, action="referral.override_ended", target=referral)
+    if referral.is_open and not referral.grants.filter(revoked_at__isnull=True).exists():
+        _end(referral, status=Status.EXPIRED, by=None, because=RevokedBecause.OVERRIDE_ENDED)
+    return revoked
+
+
+def end_overrides_due(*, now: datetime | None = None) -> int:
+    """End every emergency override that ran its time; returns the grants revoked."""
+    granting = ReferralGrant.objects.filter(
+        revoked_at__isnull=True, by_override=True, granted_at__lte=override_cutoff(now)
+    ).values("referral_id")
+    due = Referral.objects.filter(pk__in=granting).only("pk")
+    return sum(end_override(referral=referral, now=now) for referral in due.iterator())
+
+
+@transaction.atomic
+def warn_overrides_ending(*, now: datetime | None = None) -> int:
+    """Tell the supervisors (and the caseworker) of each case whose override ends within
+    AMANA_OVERRIDE_WARNING_HOURS, once, so her consent can be recorded in time."""
+    # Imported here: cases.services calls this module when her choices change.
+    from amana.cases.models import NotificationKind
+    from amana.cases.services import notify_supervisors
+
+    now = now or timezone.now()
+    soon = override_cutoff(now) + timedelta(hours=settings.AMANA_OVERRIDE_WARNING_HOURS)
+    granting = ReferralGrant.objects.filter(revoked_at__isnull=True, by_override=True, granted_at__lte=soon).values(
+        "referral_id"
+    )
+    due = Referral.objects.filter(pk__in=granting, override_warned_at__isnull=True).select_related("case__assigned_to")
+    warned = 0
+    for referral in due.select_for_update(of=("self",)):
+        notify_supervisors(case=referral.case, kind=NotificationKind.OVERRIDE_ENDING)
+        referral.override_warned_at = now
+        referral.save(update_fields=["override_warned_at"])
+        record(actor=None, action="referral.override_ending_notified", target=referral)
+        warned += 1
+    return warned
+
+
+def end_if_due(referral: Referral) -> Referral:
+    """Before a partner reads a referral: an expired consent or a spent override opens nothing."""
+    changed = expire(referral=referral) if is_expired(referral) else False
+    changed = bool(end_override(referral=referral)) or changed
+    if changed:
+        referral.refresh_from_db()
+    return referral
 
 
 # The receiving organisation ------------------------------------------------------------------
@@ -305,10 +472,7 @@ def decline(*, referral: Referral, by: User, reason: str) -> None:
     referral.decline_reason_sealed = vault.seal(referral.exchange_locker, reason)
     referral.answered_at = timezone.now()
     referral.save(update_fields=["decline_reason_sealed", "answered_at"])
-    _revoke(referral, referral.grants.filter(revoked_at__isnull=True), by=by, because=RevokedBecause.CASEWORKER)
-    referral.status = Status.DECLINED
-    referral.closed_at = timezone.now()
-    referral.save(update_fields=["status", "closed_at"])
+    _end(referral, status=Status.DECLINED, by=by, because=RevokedBecause.DECLINED)
     record(actor=by, action="referral.declined", target=referral)
 
 
@@ -325,16 +489,16 @@ def record_action(*, referral: Referral, by: User, kind: str, note: str) -> Part
 
 @transaction.atomic
 def mark_done(*, referral: Referral, by: User, note: str = "") -> None:
-    """The organisation finished what it accepted (a service given, a liaison case handled)."""
+    """The organisation finished what it accepted (a service given, a liaison case handled).
+
+    Its work is over, so are its keys: every grant and the exchange locker are revoked.
+    """
     referral = _locked(referral)
     _require(referral, Status.ACCEPTED)
-    referral.status = Status.DONE
-    referral.closed_at = timezone.now()
-    fields = ["status", "closed_at"]
     if note:
         referral.note_sealed = vault.seal(referral.exchange_locker, note)
-        fields.append("note_sealed")
-    referral.save(update_fields=fields)
+        referral.save(update_fields=["note_sealed"])
+    _end(referral, status=Status.DONE, by=by, because=RevokedBecause.DONE)
     record(actor=by, action="referral.done", target=referral)
 
 
@@ -392,12 +556,10 @@ def record_outcome(*, referral: Referral, by: User, outcome: str, note: str) -> 
         raise ReferralRefused(_("Set the date first."))
     referral.outcome = outcome
     referral.note_sealed = vault.seal(referral.exchange_locker, note)
-    fields = ["outcome", "note_sealed"]
+    referral.save(update_fields=["outcome", "note_sealed"])
     if outcome != Outcome.POSTPONED:
-        referral.status = Status.DONE
-        referral.closed_at = timezone.now()
-        fields += ["status", "closed_at"]
-    referral.save(update_fields=fields)
+        # The meeting took place or will not: the organisation's keys end with it.
+        _end(referral, status=Status.DONE, by=by, because=RevokedBecause.DONE)
     record(actor=by, action=f"referral.outcome_{outcome}", target=referral)
 
 

@@ -208,11 +208,9 @@ def portal(request: HttpRequest) -> HttpResponse:
 
 
 def _partner_referral(request: HttpRequest, reference: str) -> Referral:
-    """The referral, ended first if its consent ran out: an expired consent opens nothing."""
+    """The referral, ended first if its consent or its emergency override ran out: neither opens anything."""
     referral = selectors.get_partner_referral_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
-    if services.is_expired(referral) and services.expire(referral=referral):
-        referral.refresh_from_db()
-    return referral
+    return services.end_if_due(referral)
 
 
 def _portal_page(
@@ -229,6 +227,8 @@ def _portal_page(
         "referral": referral,
         "opened": opened,
         "problem": problem,
+        "ended": selectors.why_access_ended(referral),
+        "actions": selectors.partner_actions(referral),
         "staff": referral.staff.all(),
         "is_liaison": referral.pathway == Pathway.LIAISON,
         "may_finish": referral.pathway not in MEETING_PATHWAYS,
