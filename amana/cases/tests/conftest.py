@@ -16,7 +16,7 @@ from amana.channel.tests.conftest import all_answers, make_case
 from amana.vault import services as vault
 from conftest import PASSWORD
 
-__all__ = ["keyring_of", "make_case", "other_caseworker", "team_case"]
+__all__ = ["colleague", "keyring_of", "make_case", "other_caseworker", "team_case"]
 
 
 def keyring_of(user: User) -> vault.Keyring:
@@ -24,17 +24,17 @@ def keyring_of(user: User) -> vault.Keyring:
     return vault.user_keyring(user, PASSWORD)
 
 
-@pytest.fixture
-def other_caseworker(personas: Any) -> User:
+def colleague(personas: Any, username: str, role: str) -> User:
+    """Another member of the test NGO, given the key with the recovery key as an admin would."""
     keyring = vault.keyring_from_recovery(organisation=personas.ngo, recovery_key=personas.ngo.recovery_key)
     return accounts.create_member(
-        actor=None,
-        organisation=personas.ngo,
-        username="caseworker.two",
-        password=PASSWORD,
-        roles=[Role.CASEWORKER],
-        keyring=keyring,
+        actor=None, organisation=personas.ngo, username=username, password=PASSWORD, roles=[role], keyring=keyring
     )
+
+
+@pytest.fixture
+def other_caseworker(personas: Any) -> User:
+    return colleague(personas, "caseworker.two", Role.CASEWORKER)
 
 
 def team_case(personas: Any, **changes: Any) -> Case:

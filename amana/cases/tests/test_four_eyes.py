@@ -6,13 +6,10 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from amana.accounts import services as accounts
 from amana.accounts.models import Role
 from amana.cases.models import ClosureDecision, ClosureRequest, Status
-from amana.vault import services as vault
-from conftest import PASSWORD
 
-from .conftest import make_case
+from .conftest import colleague, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +20,7 @@ def _arabic(text: str) -> str:
 
 
 def _second_supervisor(personas):
-    keyring = vault.keyring_from_recovery(organisation=personas.ngo, recovery_key=personas.ngo.recovery_key)
-    return accounts.create_member(
-        actor=None,
-        organisation=personas.ngo,
-        username="supervisor.two",
-        password=PASSWORD,
-        roles=[Role.SUPERVISOR],
-        keyring=keyring,
-    )
+    return colleague(personas, "supervisor.two", Role.SUPERVISOR)
 
 
 def test_a_supervisor_cannot_approve_her_own_closure_request(personas, login) -> None:

@@ -67,3 +67,15 @@ def refer(
         service_type="psychosocial" if pathway == Pathway.SERVICE else "",
         override_reason=override_reason,
     )
+
+
+def refer_in_emergency(personas: Any, case: Case, **changes: Any) -> Referral:
+    """A supervisor's emergency override: an accompaniment sharing her name, which she did not allow."""
+    return refer(
+        personas,
+        case,
+        pathway=Pathway.ACCOMPANIMENT,
+        compartments=["identity", "incident"],
+        by=personas.supervisor,
+        **{"override_reason": "She is in danger tonight (example).", **changes},
+    )

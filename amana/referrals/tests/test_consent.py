@@ -18,7 +18,7 @@ from amana.referrals.services import ReferralRefused
 from amana.vault import services as vault
 from amana.vault.services import NoKey
 
-from .conftest import keyring, refer
+from .conftest import keyring, refer, refer_in_emergency
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +59,7 @@ def test_a_police_liaison_in_liaison_mode_can_never_decrypt_the_identity(persona
 def test_only_a_supervisor_overrides_and_the_override_is_audited(personas, case) -> None:
     with pytest.raises(ReferralRefused):
         refer(personas, case, pathway=Pathway.ACCOMPANIMENT, compartments=["identity"], override_reason="x")
-    referral = refer(
-        personas,
-        case,
-        pathway=Pathway.ACCOMPANIMENT,
-        compartments=["identity", "incident"],
-        by=personas.supervisor,
-        override_reason="She said she will harm herself tonight (example).",
-    )
+    referral = refer_in_emergency(personas, case, override_reason="She said she will harm herself tonight (example).")
     assert referral.is_override and referral.override_by == personas.supervisor
     assert dict(referral.grants.values_list("compartment", "by_override")) == {"identity": True, "incident": False}
     entry = AuditEntry.objects.get(action="referral.emergency_override")
@@ -119,14 +112,7 @@ def test_a_withdrawal_of_one_scope_keeps_what_she_still_allows(personas, case) -
 
 
 def test_override_grants_stay_when_she_changes_choices_they_did_not_rely_on(personas, case) -> None:
-    referral = refer(
-        personas,
-        case,
-        pathway=Pathway.ACCOMPANIMENT,
-        compartments=["identity", "incident"],
-        by=personas.supervisor,
-        override_reason="Danger (example).",
-    )
+    referral = refer_in_emergency(personas, case, override_reason="Danger (example).")
     case_services.set_consents(case=case, given=[], by=None)
     still_held = {grant.compartment: grant.revoked_at is None for grant in referral.grants.all()}
     assert still_held == {"identity": True, "incident": False}

@@ -23,7 +23,7 @@ from amana.referrals.selectors import ACCESS_ENDED
 from amana.vault import services as vault
 from amana.vault.services import NoKey
 
-from .conftest import keyring, refer
+from .conftest import keyring, refer, refer_in_emergency
 
 pytestmark = pytest.mark.django_db
 
@@ -191,15 +191,7 @@ def test_an_emergency_override_ends_after_its_short_time(personas, login, report
     settings.AMANA_OVERRIDE_HOURS = 72
     settings.AMANA_OVERRIDE_WARNING_HOURS = 12
     case, _code = reported
-    referral = refer(
-        personas,
-        case,
-        pathway=Pathway.ACCOMPANIMENT,
-        compartments=["identity", "incident"],
-        by=personas.supervisor,
-        override_reason="She is in danger tonight (example).",
-        days=300,
-    )
+    referral = refer_in_emergency(personas, case, days=300)
     granted = timezone.now()
     # 61 hours later: the supervisors are told, once, before it ends.
     ReferralGrant.objects.filter(referral=referral).update(granted_at=granted - timedelta(hours=61))
@@ -223,14 +215,7 @@ def test_an_emergency_override_ends_after_its_short_time(personas, login, report
 
 def test_an_override_whose_consent_was_recorded_meanwhile_stays(personas, reported) -> None:
     case, _code = reported
-    referral = refer(
-        personas,
-        case,
-        pathway=Pathway.ACCOMPANIMENT,
-        compartments=["identity", "incident"],
-        by=personas.supervisor,
-        override_reason="She is in danger tonight (example).",
-    )
+    referral = refer_in_emergency(personas, case)
     case_services.set_consents(
         case=case, given=[(Audience.AUTHORITIES, Scope.INCIDENT), (Audience.AUTHORITIES, Scope.IDENTITY)], by=None
     )
