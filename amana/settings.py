@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "amana.channel",
     "amana.community",
     "amana.insights",
+    "amana.retention",
     "amana.core.apps.AmanaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

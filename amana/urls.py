@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/directory/", include("amana.directory.urls")),
     path("staff/referrals/", include("amana.referrals.urls")),
     path("staff/insights/", include("amana.insights.urls")),
+    path("staff/retention/", include("amana.retention.urls")),
     path("staff/admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

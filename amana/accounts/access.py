@@ -26,6 +26,7 @@ from amana.directory import menu as directory_menu
 from amana.evidence import menu as evidence_menu
 from amana.insights import labels as insights_labels
 from amana.referrals import menu as referrals_menu
+from amana.retention import menu as retention_menu
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
@@ -177,6 +178,12 @@ SECTIONS: list[Section] = [
         title=insights_labels.INSIGHTS_TITLE,
         description=insights_labels.INSIGHTS_DESCRIPTION,
         roles=frozenset({Role.ME_OFFICER, Role.SUPERVISOR}),
+    ),
+    Section(
+        url_name="retention:overview",
+        title=retention_menu.RETENTION_TITLE,
+        description=retention_menu.RETENTION_DESCRIPTION,
+        roles=frozenset({Role.SUPERVISOR, Role.ORG_ADMIN}),
     ),
 ]
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from amana.channel import views
+from amana.retention import survivor_views
 
 app_name = "channel"
 urlpatterns = [
@@ -15,5 +16,6 @@ urlpatterns = [
     path("continue/add/", views.follow_up_files, name="follow_up_files"),
     path("continue/choices/", views.follow_up_choices, name="follow_up_choices"),
     path("continue/second/", views.follow_up_duress, name="follow_up_duress"),
+    path("continue/finish/", survivor_views.follow_up_delete, name="follow_up_delete"),
     path("leave/", views.leave, name="leave"),
 ]

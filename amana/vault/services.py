@@ -353,6 +353,11 @@ def delete_file(stored_name: str) -> None:
     _file_path(stored_name).unlink(missing_ok=True)
 
 
+def _delete_files(stored_names: list[str]) -> None:
+    for stored_name in stored_names:
+        delete_file(stored_name)
+
+
 def holder_organisation_ids(locker: Locker) -> set[int]:
     return set(
         LockerGrant.objects.filter(
@@ -409,6 +414,25 @@ def shred(*, locker: Locker, by: User | None, reason: str) -> None:
     locker.shred_reason = reason[:200]
     locker.save(update_fields=["shredded_at", "shred_reason"])
     record(actor=by, action="vault.shredded", target=locker)
+
+
+@transaction.atomic
+def destroy(
+    *, locker_ids: Iterable[int], survivor_key_ids: Iterable[int] = (), stored_files: Iterable[str] = ()
+) -> None:
+    """Crypto-shred a whole record: its lockers' keys and rows, its survivor keys, its files.
+
+    Call it after the rows that pointed at these lockers are deleted, in the same transaction; the
+    caller writes the one audit entry. Every sealed copy of every key version goes (so nothing
+    stored anywhere, a backup included, can be opened with any key still held), then the lockers
+    and survivor keys themselves; the files are removed once the transaction commits.
+    """
+    lockers = list(locker_ids)
+    LockerGrant.objects.filter(locker_key__locker_id__in=lockers).delete()
+    Locker.objects.filter(pk__in=lockers).delete()
+    SurvivorKey.objects.filter(pk__in=list(survivor_key_ids)).delete()
+    names = [name for name in stored_files if name]
+    transaction.on_commit(lambda: _delete_files(names))
 
 
 # Blind indexes ------------------------------------------------------------------------------
