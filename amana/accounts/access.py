@@ -141,7 +141,7 @@ SECTIONS: list[Section] = [
         url_name="community:overview",
         title=community_menu.PROGRAMME_TITLE,
         description=community_menu.PROGRAMME_DESCRIPTION,
-        roles=frozenset({Role.ME_OFFICER}),
+        roles=frozenset({Role.ME_OFFICER, Role.CPT_MEMBER}),
     ),
     Section(
         url_name="community:teams",

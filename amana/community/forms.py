@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any, cast
 
@@ -96,11 +97,15 @@ def count_field_name(sex: str, age_band: str) -> str:
 
 
 class AttendanceForm(forms.Form):
-    """One number per sex and age band; an empty box counts as nobody."""
+    """One number per sex and age band; an empty box counts as nobody.
+
+    Once attendance is recorded, changing it is a correction and asks for a reason.
+    """
 
     def __init__(self, *args: Any, initial_counts: dict[tuple[str, str], int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         initial_counts = initial_counts or {}
+        self.is_correction = bool(initial_counts)
         for sex, sex_label in Sex.choices:
             for band, band_label in AgeBand.choices:
                 self.fields[count_field_name(sex, band)] = forms.IntegerField(
@@ -110,6 +115,8 @@ class AttendanceForm(forms.Form):
                     required=False,
                     initial=initial_counts.get((sex, band)) or None,
                 )
+        if self.is_correction:
+            self.fields["reason"] = copy.deepcopy(ReasonForm.base_fields["reason"])
 
     def counts(self) -> dict[tuple[str, str], int]:
         return {
@@ -268,3 +275,39 @@ class MentorshipForm(forms.Form):
         validators=[no_contact_details],
         help_text=_("No case details and no names here: cases go to case handling."),
     )
+
+
+class ReasonForm(forms.Form):
+    """Why a record is corrected or removed: kept with the record and shown in its history."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[no_contact_details],
+        help_text=_("For example: the date was typed wrong, or the forum was entered twice."),
+        error_messages={"required": _("Give the reason: every correction keeps why it was made.")},
+    )
+
+
+class ForumCorrectionForm(ForumForm, ReasonForm):
+    pass
+
+
+class ActionPointCorrectionForm(ActionPointForm, ReasonForm):
+    pass
+
+
+class ActivityCorrectionForm(ActivityForm, ReasonForm):
+    pass
+
+
+class MentorshipCorrectionForm(MentorshipForm, ReasonForm):
+    pass
+
+
+class MemberCorrectionForm(MemberForm, ReasonForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Leave empty to keep the name. A new name is sealed like the first.")

@@ -87,7 +87,28 @@ class Institution(CatalogueEntry):
         verbose_name = _("institution")
 
 
-class Forum(models.Model):
+class RemovableQuerySet(models.QuerySet[Any]):
+    def current(self) -> RemovableQuerySet:
+        """What is not removed: the records every page and figure reads."""
+        return self.filter(removed_at__isnull=True)
+
+
+class Removable(models.Model):
+    """A record that can be removed with a reason.
+
+    A record that released figures may have counted is only hidden (``removed_at`` set), so that a
+    released month can still be explained; any other is deleted for real.
+    """
+
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = RemovableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Forum(Removable):
     """A Community Security Forum: women and duty bearers meeting, planned or held."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -131,7 +152,7 @@ class ActionStatus(models.TextChoices):
 STILL_OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
-class ActionPoint(models.Model):
+class ActionPoint(Removable):
     """Agreed at one forum and followed at the later ones until it is done or dropped."""
 
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="action_points")
@@ -184,7 +205,7 @@ class ActivityKind(models.TextChoices):
     AWARENESS_EVENT = "awareness_event", _("Awareness event")
 
 
-class Activity(models.Model):
+class Activity(Removable):
     """A training or an awareness event (a festival, a campaign day)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -302,7 +323,7 @@ class TeamRole(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
-class PeaceTeamMember(models.Model):
+class PeaceTeamMember(Removable):
     """A member of a peace team. The name is sealed by the vault; everything else is plain."""
 
     team = models.ForeignKey(PeaceTeam, on_delete=models.CASCADE, related_name="members")
@@ -334,7 +355,7 @@ class MemberTraining(models.Model):
         return f"training {self.pk}"
 
 
-class MentorshipSession(models.Model):
+class MentorshipSession(Removable):
     team = models.ForeignKey(PeaceTeam, on_delete=models.CASCADE, related_name="sessions")
     held_on = models.DateField(_("date"))
     mentor = models.CharField(_("mentor"), max_length=200)
@@ -349,3 +370,32 @@ class MentorshipSession(models.Model):
 
     def __str__(self) -> str:
         return f"mentorship {self.pk}"
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTED = "corrected", _("Corrected")
+    REMOVED = "removed", _("Removed (kept for released figures)")
+    DELETED = "deleted", _("Deleted")
+
+
+class Correction(models.Model):
+    """Why a programme record was corrected, removed or deleted, by whom and when.
+
+    The audit log holds the same event in its chain; this row keeps the reason, which the chain
+    never does. It outlives a deleted record on purpose.
+    """
+
+    record_type = models.CharField(max_length=40)
+    record_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=10, choices=CorrectionKind.choices)
+    fields = models.JSONField(default=list)
+    reason = models.TextField(_("reason"), max_length=1000)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    corrected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+        indexes = [models.Index(fields=["record_type", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"correction {self.pk}"

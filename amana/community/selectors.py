@@ -1,7 +1,8 @@
 """Reads for the community programme, always filtered by who asks.
 
-Programme records belong to the organisation that runs them: an M&E officer sees their own
-organisation's forums, activities and peace teams, and nothing of another organisation's.
+Programme records belong to the organisation that runs them: a peace team records its own
+forums and trainings; an M&E officer sees her own organisation's and those of the peace teams it
+supports, and nothing of another organisation's. Removed records are left out everywhere.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Model, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
@@ -23,6 +24,7 @@ from amana.community.models import (
     Activity,
     AgeBand,
     Attendance,
+    Correction,
     Forum,
     MemberTraining,
     MentorshipSession,
@@ -42,8 +44,16 @@ def organisation_id_of(user: User) -> int:
     return user.organisation_id
 
 
+def programme_of(user: User) -> Q:
+    """Whose records a person sees: a peace team its own; an M&E officer her NGO's and its teams'."""
+    own = organisation_id_of(user)
+    if user.has_role(Role.ME_OFFICER):
+        return Q(organisation_id=own) | Q(organisation__peace_team__programme_id=own)
+    return Q(organisation_id=own)
+
+
 def forums_for(user: User) -> QuerySet[Forum]:
-    return Forum.objects.filter(organisation_id=organisation_id_of(user))
+    return Forum.objects.current().filter(programme_of(user))
 
 
 def get_forum_for(user: User, forum_id: int) -> Forum:
@@ -51,7 +61,7 @@ def get_forum_for(user: User, forum_id: int) -> Forum:
 
 
 def action_points_for(user: User) -> QuerySet[ActionPoint]:
-    return ActionPoint.objects.filter(forum__organisation_id=organisation_id_of(user)).select_related("forum", "owner")
+    return ActionPoint.objects.current().filter(forum__in=forums_for(user)).select_related("forum", "owner")
 
 
 def get_action_point_for(user: User, action_point_id: int) -> ActionPoint:
@@ -65,7 +75,12 @@ def action_points_to_review(forum: Forum) -> QuerySet[ActionPoint]:
     """The action points of earlier forums that come up at this one: still open, or reviewed here."""
     reviews = ActionPointReview.objects.select_related("forum")
     return (
-        ActionPoint.objects.filter(forum__organisation_id=forum.organisation_id, forum__held_on__lte=forum.held_on)
+        ActionPoint.objects.current()
+        .filter(
+            forum__organisation_id=forum.organisation_id,
+            forum__held_on__lte=forum.held_on,
+            forum__removed_at__isnull=True,
+        )
         .exclude(forum=forum)
         .filter(Q(status__in=STILL_OPEN) | Q(reviews__forum=forum))
         .distinct()
@@ -76,7 +91,7 @@ def action_points_to_review(forum: Forum) -> QuerySet[ActionPoint]:
 
 
 def activities_for(user: User) -> QuerySet[Activity]:
-    return Activity.objects.filter(organisation_id=organisation_id_of(user))
+    return Activity.objects.current().filter(programme_of(user))
 
 
 def get_activity_for(user: User, activity_id: int) -> Activity:
@@ -173,11 +188,13 @@ def get_team_for(user: User, team_id: int) -> PeaceTeam:
 
 def team_members(team: PeaceTeam) -> QuerySet[PeaceTeamMember]:
     trainings = MemberTraining.objects.select_related("topic", "activity")
-    return team.members.select_related("name_locker").prefetch_related(Prefetch("trainings", queryset=trainings))
+    return (
+        team.members.current().select_related("name_locker").prefetch_related(Prefetch("trainings", queryset=trainings))
+    )
 
 
 def team_sessions(team: PeaceTeam) -> QuerySet[MentorshipSession]:
-    return team.sessions.prefetch_related("topics")
+    return team.sessions.current().prefetch_related("topics")
 
 
 def open_names(members: Iterable[PeaceTeamMember], keyring: Keyring | None) -> dict[int, str | None]:
@@ -191,6 +208,22 @@ def open_names(members: Iterable[PeaceTeamMember], keyring: Keyring | None) -> d
         except (vault.NoKey, vault.Shredded, vault.Tampered):
             names[member.pk] = None
     return names
+
+
+def get_member_for(team: PeaceTeam, member_id: int) -> PeaceTeamMember:
+    return get_object_or_404(team.members.current(), pk=member_id)
+
+
+def get_session_for(team: PeaceTeam, session_id: int) -> MentorshipSession:
+    return get_object_or_404(team.sessions.current().prefetch_related("topics"), pk=session_id)
+
+
+def corrections_of(*targets: Model) -> QuerySet[Correction]:
+    """The corrections of these records (of one kind each), oldest first, with who made them."""
+    condition = Q(pk__in=[])
+    for target in targets:
+        condition |= Q(record_type=target._meta.model_name, record_id=target.pk)
+    return Correction.objects.filter(condition).select_related("corrected_by")
 
 
 def organisations_without_team() -> QuerySet[Organisation]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amana.accounts.models import Organisation, OrganisationKind, User
 from amana.audit.services import record
@@ -18,6 +21,8 @@ from amana.community.models import (
     Attendance,
     Audience,
     Concern,
+    Correction,
+    CorrectionKind,
     Forum,
     Institution,
     KnowledgeScore,
@@ -26,6 +31,7 @@ from amana.community.models import (
     MentorshipSession,
     PeaceTeam,
     PeaceTeamMember,
+    Removable,
     Topic,
     attendance_of,
 )
@@ -265,3 +271,148 @@ def record_mentorship(
     session.topics.set(topics)
     record(actor=actor, action="community.mentorship.recorded", target=session)
     return session
+
+
+# Corrections and removals ---------------------------------------------------------------------
+
+
+class CorrectionRefused(ValueError):
+    """A correction or removal that cannot be made; the message says why, for the person making it."""
+
+
+class NothingToCorrect(CorrectionRefused):
+    """The correction changes nothing; nothing is recorded."""
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise CorrectionRefused(_("Give the reason: every correction keeps why it was made."))
+    return reason
+
+
+def _log(*, actor: User, target: models.Model, kind: str, reason: str, fields: Iterable[str] = ()) -> Correction:
+    """Keep the reason beside the record and the event in the audit chain, in the same transaction."""
+    name = target._meta.model_name or ""
+    correction = Correction.objects.create(
+        record_type=name, record_id=target.pk, kind=kind, fields=sorted(fields), reason=reason, corrected_by=actor
+    )
+    record(actor=actor, action=f"community.{name}.{kind}", target=target)
+    return correction
+
+
+def _apply(target: models.Model, changes: Mapping[str, Any]) -> list[str]:
+    """Set the changed fields (plain and many-to-many) and return their names; saves the plain ones."""
+    changed, plain = [], []
+    for name, value in changes.items():
+        field = target._meta.get_field(name)
+        if field.many_to_many:
+            related = getattr(target, name)
+            if {item.pk for item in related.all()} != {item.pk for item in value}:
+                related.set(value)
+                changed.append(name)
+        elif getattr(target, name) != value:
+            setattr(target, name, value)
+            changed.append(name)
+            plain.append(name)
+    if plain:
+        target.save(update_fields=plain)
+    return changed
+
+
+@transaction.atomic
+def correct_record(*, actor: User, target: models.Model, changes: Mapping[str, Any], reason: str) -> Correction:
+    """Correct a forum, an action point, an activity or a mentorship session, with a reason.
+
+    Steps: refuse without a reason; apply what differs; refuse when nothing differs; keep the
+    reason and the names of the changed fields, and write the audit entry.
+    """
+    reason = _reason(reason)
+    if (
+        isinstance(target, Activity)
+        and "max_score" in changes
+        and target.scores.filter(
+            models.Q(pre_score__gt=changes["max_score"]) | models.Q(post_score__gt=changes["max_score"])
+        ).exists()
+    ):
+        raise CorrectionRefused(_("Recorded scores are higher than the new highest possible score."))
+    changed = _apply(target, changes)
+    if not changed:
+        raise NothingToCorrect(_("Nothing was changed."))
+    return _log(actor=actor, target=target, kind=CorrectionKind.CORRECTED, reason=reason, fields=changed)
+
+
+@transaction.atomic
+def correct_attendance(
+    *, actor: User, target: AttendanceTarget, counts: Mapping[tuple[str, str], int], reason: str
+) -> Correction:
+    """Replace recorded attendance with corrected counts, keeping why."""
+    reason = _reason(reason)
+    before = {(a.sex, a.age_band): a.count for a in Attendance.objects.filter(**attendance_of(target))}
+    if before == {key: count for key, count in counts.items() if count > 0}:
+        raise NothingToCorrect(_("Nothing was changed."))
+    set_attendance(actor=actor, target=target, counts=counts)
+    return _log(actor=actor, target=target, kind=CorrectionKind.CORRECTED, reason=reason, fields=["attendance"])
+
+
+@transaction.atomic
+def correct_member(
+    *, actor: User, member: PeaceTeamMember, reason: str, role: str, joined_on: date | None, name: str = ""
+) -> Correction:
+    """Correct a member's role or date of joining, and re-seal the name when a new one is given."""
+    reason = _reason(reason)
+    changed = _apply(member, {"role": role, "joined_on": joined_on})
+    if name:
+        member.name_sealed = vault.seal(member.name_locker, name)
+        member.save(update_fields=["name_sealed"])
+        changed.append("name")
+    if not changed:
+        raise NothingToCorrect(_("Nothing was changed."))
+    return _log(actor=actor, target=member, kind=CorrectionKind.CORRECTED, reason=reason, fields=changed)
+
+
+def record_day(target: Removable) -> date:
+    """The day a record counts for in monthly figures."""
+    if isinstance(target, ActionPoint):
+        return target.forum.held_on
+    if isinstance(target, PeaceTeamMember):
+        return target.joined_on or timezone.localdate(target.created_at)
+    return target.held_on  # type: ignore[attr-defined]  # forums, activities and sessions have one
+
+
+def may_be_counted_by_released_figures(day: date) -> bool:
+    """Figures are released for closed months only: a record of an earlier month may be in them."""
+    return day < timezone.localdate().replace(day=1)
+
+
+def _refuse_if_reviews_depend_on(forum: Forum) -> None:
+    """A forum whose reviews carry other forums' action points cannot vanish without losing their history."""
+    if ActionPointReview.objects.filter(forum=forum).exclude(action_point__forum=forum).exists() or (
+        ActionPointReview.objects.filter(action_point__forum=forum).exclude(forum=forum).exists()
+    ):
+        raise CorrectionRefused(
+            _("Action points were reviewed across this forum and others, so it cannot be removed. Correct it instead.")
+        )
+
+
+@transaction.atomic
+def remove_record(*, actor: User, target: Removable, reason: str) -> Correction:
+    """Remove a record added by mistake (a duplicate forum, a member added by mistake).
+
+    Steps: refuse without a reason, or when other forums' reviews rest on a forum; shred a
+    member's name; hide the record when released figures may have counted it, delete it
+    otherwise; keep the reason and write the audit entry.
+    """
+    reason = _reason(reason)
+    if isinstance(target, Forum):
+        _refuse_if_reviews_depend_on(target)
+    if isinstance(target, PeaceTeamMember):
+        # A name entered by mistake is destroyed either way; figures never needed it.
+        vault.shred(locker=target.name_locker, by=actor, reason="peace-team member removed")
+    if may_be_counted_by_released_figures(record_day(target)):
+        target.removed_at = timezone.now()
+        target.save(update_fields=["removed_at"])
+        return _log(actor=actor, target=target, kind=CorrectionKind.REMOVED, reason=reason)
+    correction = _log(actor=actor, target=target, kind=CorrectionKind.DELETED, reason=reason)
+    target.delete()
+    return correction

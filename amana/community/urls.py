@@ -56,4 +56,15 @@ urlpatterns = [
         name="member_training_add",
     ),
     path("teams/<int:team_id>/mentorship/", views.mentorship_add, name="mentorship_add"),
+    # Corrections and removals, each with a reason
+    path("forums/<int:forum_id>/correct/", views.forum_correct, name="forum_correct"),
+    path("forums/<int:forum_id>/remove/", views.forum_remove, name="forum_remove"),
+    path("action-points/<int:action_point_id>/correct/", views.action_point_correct, name="action_point_correct"),
+    path("action-points/<int:action_point_id>/remove/", views.action_point_remove, name="action_point_remove"),
+    path("activities/<int:activity_id>/correct/", views.activity_correct, name="activity_correct"),
+    path("activities/<int:activity_id>/remove/", views.activity_remove, name="activity_remove"),
+    path("teams/<int:team_id>/members/<int:member_id>/correct/", views.member_correct, name="member_correct"),
+    path("teams/<int:team_id>/members/<int:member_id>/remove/", views.member_remove, name="member_remove"),
+    path("teams/<int:team_id>/mentorship/<int:session_id>/correct/", views.session_correct, name="session_correct"),
+    path("teams/<int:team_id>/mentorship/<int:session_id>/remove/", views.session_remove, name="session_remove"),
 ]

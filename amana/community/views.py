@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,22 +20,38 @@ from amana.community import selectors, services
 from amana.community.exports import spreadsheet_response
 from amana.community.forms import (
     CATALOGUES,
+    ActionPointCorrectionForm,
     ActionPointForm,
+    ActivityCorrectionForm,
     ActivityForm,
     AttendanceForm,
     CatalogueEntryForm,
     ConcernForm,
+    ForumCorrectionForm,
     ForumForm,
     ImportForm,
     MaterialForm,
+    MemberCorrectionForm,
     MemberForm,
     MemberTrainingForm,
+    MentorshipCorrectionForm,
     MentorshipForm,
+    ReasonForm,
     ReviewForm,
     TeamForm,
     score_formset,
 )
-from amana.community.models import STILL_OPEN, Activity, ActivityKind, Audience, Forum, Institution, PeaceTeam, Topic
+from amana.community.models import (
+    STILL_OPEN,
+    Activity,
+    ActivityKind,
+    Audience,
+    CorrectionKind,
+    Forum,
+    Institution,
+    PeaceTeam,
+    Topic,
+)
 from amana.community.sheets import SheetRejected, read_attendance_sheet
 from amana.vault import services as vault
 
@@ -42,6 +60,8 @@ REVIEW_REFUSED = gettext_lazy(
     "This action point cannot be reviewed at this forum: it is closed, already reviewed here, or from a later forum."
 )
 programme_staff = require_roles(Role.ME_OFFICER)
+# Forums, action points, trainings and events are recorded by the NGO's M&E officer and by peace teams.
+recorders = require_roles(Role.ME_OFFICER, Role.CPT_MEMBER)
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
@@ -52,7 +72,7 @@ def _page(request: HttpRequest, queryset: Any) -> Any:
 
 
 @require_GET
-@programme_staff
+@recorders
 def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     action_points = selectors.action_points_for(request.user)  # type: ignore[arg-type]  # verified staff
@@ -69,14 +89,14 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@programme_staff
+@recorders
 def forum_list(request: HttpRequest) -> HttpResponse:
-    forums = selectors.forums_for(request.user).prefetch_related("institutions")  # type: ignore[arg-type]
+    forums = selectors.forums_for(request.user).select_related("organisation").prefetch_related("institutions")  # type: ignore[arg-type]
     return render(request, "community/forum_list.html", {"page": _page(request, forums)})
 
 
 @require_http_methods(["GET", "POST"])
-@programme_staff
+@recorders
 def forum_create(request: HttpRequest) -> HttpResponse:
     form = ForumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -101,7 +121,8 @@ def _forum_page(request: HttpRequest, forum: Forum, status: int = 200, **bound: 
         "planned": forum.held_on > timezone.localdate(),
         "attendance": selectors.attendance_table(forum),
         "concerns": forum.concerns.all(),
-        "action_points": forum.action_points.select_related("owner"),
+        "action_points": forum.action_points.current().select_related("owner"),
+        "corrections": selectors.corrections_of(forum),
         "reviews": reviews,
         "concern_form": bound.get("concern_form") or ConcernForm(prefix="concern"),
         "action_point_form": bound.get("action_point_form") or ActionPointForm(prefix="action"),
@@ -110,13 +131,13 @@ def _forum_page(request: HttpRequest, forum: Forum, status: int = 200, **bound: 
 
 
 @require_GET
-@programme_staff
+@recorders
 def forum_detail(request: HttpRequest, forum_id: int) -> HttpResponse:
     return _forum_page(request, selectors.get_forum_for(request.user, forum_id))  # type: ignore[arg-type]
 
 
 @require_POST
-@programme_staff
+@recorders
 def concern_add(request: HttpRequest, forum_id: int) -> HttpResponse:
     forum = selectors.get_forum_for(request.user, forum_id)  # type: ignore[arg-type]
     form = ConcernForm(request.POST, prefix="concern")
@@ -128,7 +149,7 @@ def concern_add(request: HttpRequest, forum_id: int) -> HttpResponse:
 
 
 @require_POST
-@programme_staff
+@recorders
 def action_point_add(request: HttpRequest, forum_id: int) -> HttpResponse:
     forum = selectors.get_forum_for(request.user, forum_id)  # type: ignore[arg-type]
     form = ActionPointForm(request.POST, prefix="action")
@@ -140,7 +161,7 @@ def action_point_add(request: HttpRequest, forum_id: int) -> HttpResponse:
 
 
 @require_POST
-@programme_staff
+@recorders
 def action_point_review(request: HttpRequest, forum_id: int, action_point_id: int) -> HttpResponse:
     forum = selectors.get_forum_for(request.user, forum_id)  # type: ignore[arg-type]
     action_point = selectors.get_action_point_for(request.user, action_point_id)  # type: ignore[arg-type]
@@ -160,7 +181,7 @@ def action_point_review(request: HttpRequest, forum_id: int, action_point_id: in
 
 
 @require_GET
-@programme_staff
+@recorders
 def action_point_list(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("show") == "all"
     action_points = selectors.action_points_for(request.user)  # type: ignore[arg-type]
@@ -171,14 +192,15 @@ def action_point_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@programme_staff
+@recorders
 def action_point_detail(request: HttpRequest, action_point_id: int) -> HttpResponse:
     action_point = selectors.get_action_point_for(request.user, action_point_id)  # type: ignore[arg-type]
-    return render(request, "community/action_point_detail.html", {"action_point": action_point})
+    context = {"action_point": action_point, "corrections": selectors.corrections_of(action_point)}
+    return render(request, "community/action_point_detail.html", context)
 
 
 @require_GET
-@programme_staff
+@recorders
 def action_point_export(request: HttpRequest, fmt: str) -> HttpResponse:
     action_points = selectors.action_points_for(request.user).prefetch_related("reviews")  # type: ignore[arg-type]
     header = [
@@ -201,14 +223,14 @@ def action_point_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require_GET
-@programme_staff
+@recorders
 def activity_list(request: HttpRequest) -> HttpResponse:
     activities = selectors.activities_for(request.user).prefetch_related("topics")  # type: ignore[arg-type]
     return render(request, "community/activity_list.html", {"page": _page(request, activities)})
 
 
 @require_http_methods(["GET", "POST"])
-@programme_staff
+@recorders
 def activity_create(request: HttpRequest) -> HttpResponse:
     form = ActivityForm(request.POST or None, initial={"kind": request.GET.get("kind", ActivityKind.TRAINING)})
     if request.method == "POST" and form.is_valid():
@@ -222,6 +244,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 def _activity_page(request: HttpRequest, activity: Activity, status: int = 200, **bound: Any) -> HttpResponse:
     context = {
         "activity": activity,
+        "corrections": selectors.corrections_of(activity),
         "attendance": selectors.attendance_table(activity),
         "summary": selectors.score_summary(activity),
         "material_form": bound.get("material_form") or MaterialForm(),
@@ -230,13 +253,13 @@ def _activity_page(request: HttpRequest, activity: Activity, status: int = 200, 
 
 
 @require_GET
-@programme_staff
+@recorders
 def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     return _activity_page(request, selectors.get_activity_for(request.user, activity_id))  # type: ignore[arg-type]
 
 
 @require_POST
-@programme_staff
+@recorders
 def material_add(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = selectors.get_activity_for(request.user, activity_id)  # type: ignore[arg-type]
     form = MaterialForm(request.POST)
@@ -248,7 +271,7 @@ def material_add(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@programme_staff
+@recorders
 def activity_scores(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = selectors.get_activity_for(request.user, activity_id)  # type: ignore[arg-type]
     if not activity.is_training:
@@ -276,21 +299,38 @@ def _target_url(target: Forum | Activity) -> str:
     return reverse(name, args=[target.pk]) + "#attendance"
 
 
+def _save_attendance(request: HttpRequest, target: Forum | Activity, form: AttendanceForm) -> None:
+    """The first attendance is simply saved; changing recorded attendance is a correction with a reason."""
+    if form.is_correction:
+        services.correct_attendance(
+            actor=request.user,  # type: ignore[arg-type]  # verified staff
+            target=target,
+            counts=form.counts(),
+            reason=form.cleaned_data["reason"],
+        )
+    else:
+        services.set_attendance(actor=request.user, target=target, counts=form.counts())  # type: ignore[arg-type]
+
+
 @require_http_methods(["GET", "POST"])
-@programme_staff
+@recorders
 def attendance_edit(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
     target = _attendance_target(request, kind, target_id)
     form = AttendanceForm(request.POST or None, initial_counts=selectors.attendance_counts(target))
     if request.method == "POST" and form.is_valid():
-        services.set_attendance(actor=request.user, target=target, counts=form.counts())  # type: ignore[arg-type]
-        messages.success(request, _("The attendance is saved."))
-        return redirect(_target_url(target))
+        try:
+            _save_attendance(request, target, form)
+        except services.CorrectionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The attendance is saved."))
+            return redirect(_target_url(target))
     context = {"form": form, "target": target, "back": _target_url(target)}
     return render(request, "community/attendance_form.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
-@programme_staff
+@recorders
 def attendance_import(request: HttpRequest, kind: str, target_id: int) -> HttpResponse:
     """Import a sheet: all of it when every row is valid, none of it otherwise, with each problem listed."""
     target = _attendance_target(request, kind, target_id)
@@ -314,7 +354,7 @@ def attendance_import(request: HttpRequest, kind: str, target_id: int) -> HttpRe
 
 
 @require_GET
-@programme_staff
+@recorders
 def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     header = ["sex", "age", "pre_score", "post_score"]
     rows = [["female", 19, 4, 8], ["male", "25-39", 5, 7]]
@@ -386,14 +426,16 @@ def _team_page(request: HttpRequest, team: PeaceTeam, status: int = 200, **bound
         }
         for member in members
     ]
+    sessions = list(selectors.team_sessions(team))
     context = {
         "team": team,
         "rows": rows,
         "locked": keyring is None,
-        "sessions": selectors.team_sessions(team),
+        "sessions": sessions,
         "cases_received": selectors.cases_received(team),
         "can_edit": can_edit,
         "member_form": bound.get("member_form") or MemberForm(),
+        "corrections": selectors.corrections_of(*members, *sessions),
         "mentorship_form": bound.get("mentorship_form") or MentorshipForm(),
     }
     return render(request, "community/team_detail.html", context, status=status)
@@ -441,3 +483,168 @@ def mentorship_add(request: HttpRequest, team_id: int) -> HttpResponse:
     services.record_mentorship(actor=request.user, team=team, **form.cleaned_data)  # type: ignore[arg-type]
     messages.success(request, _("The mentorship session is recorded."))
     return redirect(reverse("community:team", args=[team.pk]) + "#mentorship")
+
+
+# Corrections and removals, each with a reason kept beside the record and in the audit log
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The posted data, even when empty: an empty post is a form with errors, not a blank form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _initial(target: Model, names: Any) -> dict[str, Any]:
+    """The form's starting values: the record as it stands (related records as lists)."""
+    initial: dict[str, Any] = {}
+    for name in names:
+        value: Any = getattr(target, name, None)
+        initial[name] = list(value.all()) if hasattr(value, "all") else value
+    return initial
+
+
+def _correction_page(
+    request: HttpRequest, *, form: Any, title: str, back: str, save: Callable[[dict[str, Any]], Any]
+) -> HttpResponse:
+    """Show a correction form, and on a valid post make the correction through ``save``.
+
+    A missing reason, a correction that changes nothing or one the records refuse is shown again
+    with its message; nothing is saved then.
+    """
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            save(data)
+        except services.CorrectionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The correction is saved with its reason."))
+            return redirect(back)
+    context = {"form": form, "title": title, "submit": _("Save the correction"), "back": back}
+    return render(request, "community/form_page.html", context, status=400 if form.errors else 200)
+
+
+def _correct_record(request: HttpRequest, target: Model, form_class: Any, title: str, back: str) -> HttpResponse:
+    form = form_class(_posted(request), initial=_initial(target, form_class.base_fields))
+
+    def save(data: dict[str, Any]) -> None:
+        reason = data.pop("reason")
+        services.correct_record(actor=request.user, target=target, changes=data, reason=reason)  # type: ignore[arg-type]
+
+    return _correction_page(request, form=form, title=title, back=back, save=save)
+
+
+def _remove_page(request: HttpRequest, *, target: Any, title: str, back: str, gone: str) -> HttpResponse:
+    """Ask why, then remove: hidden where released figures may have counted it, deleted otherwise."""
+    form = ReasonForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.remove_record(actor=request.user, target=target, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except services.CorrectionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            if correction.kind == CorrectionKind.REMOVED:
+                messages.success(
+                    request, _("The record is removed. Released figures counted it, so it is kept hidden.")
+                )
+            else:
+                messages.success(request, _("The record is deleted."))
+            return redirect(gone)
+    context = {
+        "form": form,
+        "title": title,
+        "submit": _("Remove it"),
+        "back": back,
+        "warning": _("Remove only what was entered by mistake, such as a duplicate. To fix details, correct instead."),
+    }
+    return render(request, "community/form_page.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@recorders
+def forum_correct(request: HttpRequest, forum_id: int) -> HttpResponse:
+    forum = selectors.get_forum_for(request.user, forum_id)  # type: ignore[arg-type]
+    back = reverse("community:forum", args=[forum.pk])
+    return _correct_record(request, forum, ForumCorrectionForm, _("Correct the forum"), back)
+
+
+@require_http_methods(["GET", "POST"])
+@recorders
+def forum_remove(request: HttpRequest, forum_id: int) -> HttpResponse:
+    forum = selectors.get_forum_for(request.user, forum_id)  # type: ignore[arg-type]
+    back = reverse("community:forum", args=[forum.pk])
+    return _remove_page(request, target=forum, title=_("Remove the forum"), back=back, gone=reverse("community:forums"))
+
+
+@require_http_methods(["GET", "POST"])
+@recorders
+def action_point_correct(request: HttpRequest, action_point_id: int) -> HttpResponse:
+    action_point = selectors.get_action_point_for(request.user, action_point_id)  # type: ignore[arg-type]
+    back = reverse("community:action_point", args=[action_point.pk])
+    return _correct_record(request, action_point, ActionPointCorrectionForm, _("Correct the action point"), back)
+
+
+@require_http_methods(["GET", "POST"])
+@recorders
+def action_point_remove(request: HttpRequest, action_point_id: int) -> HttpResponse:
+    action_point = selectors.get_action_point_for(request.user, action_point_id)  # type: ignore[arg-type]
+    back = reverse("community:action_point", args=[action_point.pk])
+    gone = reverse("community:forum", args=[action_point.forum_id]) + "#action-points"
+    return _remove_page(request, target=action_point, title=_("Remove the action point"), back=back, gone=gone)
+
+
+@require_http_methods(["GET", "POST"])
+@recorders
+def activity_correct(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.get_activity_for(request.user, activity_id)  # type: ignore[arg-type]
+    back = reverse("community:activity", args=[activity.pk])
+    return _correct_record(request, activity, ActivityCorrectionForm, _("Correct the training or event"), back)
+
+
+@require_http_methods(["GET", "POST"])
+@recorders
+def activity_remove(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.get_activity_for(request.user, activity_id)  # type: ignore[arg-type]
+    back = reverse("community:activity", args=[activity.pk])
+    title = _("Remove the training or event")
+    return _remove_page(request, target=activity, title=title, back=back, gone=reverse("community:activities"))
+
+
+@require_http_methods(["GET", "POST"])
+@programme_staff
+def session_correct(request: HttpRequest, team_id: int, session_id: int) -> HttpResponse:
+    team = selectors.get_team_for(request.user, team_id)  # type: ignore[arg-type]
+    session = selectors.get_session_for(team, session_id)
+    back = reverse("community:team", args=[team.pk]) + "#mentorship"
+    return _correct_record(request, session, MentorshipCorrectionForm, _("Correct the mentorship session"), back)
+
+
+@require_http_methods(["GET", "POST"])
+@programme_staff
+def session_remove(request: HttpRequest, team_id: int, session_id: int) -> HttpResponse:
+    team = selectors.get_team_for(request.user, team_id)  # type: ignore[arg-type]
+    session = selectors.get_session_for(team, session_id)
+    back = reverse("community:team", args=[team.pk]) + "#mentorship"
+    return _remove_page(request, target=session, title=_("Remove the mentorship session"), back=back, gone=back)
+
+
+@require_http_methods(["GET", "POST"])
+@programme_staff
+def member_correct(request: HttpRequest, team_id: int, member_id: int) -> HttpResponse:
+    team = selectors.get_team_for(request.user, team_id)  # type: ignore[arg-type]
+    member = selectors.get_member_for(team, member_id)
+    back = reverse("community:team", args=[team.pk]) + "#members"
+    form = MemberCorrectionForm(_posted(request), initial=_initial(member, ["role", "joined_on"]))
+
+    def save(data: dict[str, Any]) -> None:
+        services.correct_member(actor=request.user, member=member, **data)  # type: ignore[arg-type]
+
+    return _correction_page(request, form=form, title=_("Correct the member's details"), back=back, save=save)
+
+
+@require_http_methods(["GET", "POST"])
+@programme_staff
+def member_remove(request: HttpRequest, team_id: int, member_id: int) -> HttpResponse:
+    team = selectors.get_team_for(request.user, team_id)  # type: ignore[arg-type]
+    member = selectors.get_member_for(team, member_id)
+    back = reverse("community:team", args=[team.pk]) + "#members"
+    return _remove_page(request, target=member, title=_("Remove the member"), back=back, gone=back)

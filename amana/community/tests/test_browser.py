@@ -136,3 +136,28 @@ def test_a_peace_team_gets_a_member_and_a_mentorship_session(personas, live_serv
     page.goto(f"{live_server.url}/staff/community/teams/{team.pk}/")
     assert "زينب مثال" in page.content() and "مرشدة (مثال)" in page.content()
     assert page.get_by_role("button", name="حفظ الجلسة").count() == 0
+
+
+def test_a_peace_team_member_records_a_forum_with_an_action_point_on_a_phone(personas, live_server, browser) -> None:
+    services.create_team(actor=personas.me_officer, organisation=personas.cpt, area="القيارة (مثال)")
+    context = browser.new_context(locale="ar", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, personas.cpt_member)
+        page.goto(f"{live_server.url}/staff/community/forums/new/")
+        page.get_by_label("التاريخ").fill("2023-02-01")
+        page.get_by_label("المكان").fill("مدرسة القرية (مثال)")
+        page.get_by_label("الميسّر").fill("منسقة الفريق (مثال)")
+        page.get_by_label("الشرطة المجتمعية").check()
+        page.get_by_role("button", name="حفظ المنتدى").click()
+        page.wait_for_url("**/staff/community/forums/*/")
+        page.get_by_label(re.compile("^بند العمل")).fill("إنارة الطريق إلى المدرسة (مثال)")
+        page.get_by_label("الجهة المسؤولة عن التنفيذ").select_option(label="الشرطة المجتمعية")
+        page.get_by_label("موعد الإنجاز").fill("2023-04-01")
+        page.get_by_role("button", name="إضافة بند العمل").click()
+        page.wait_for_selector("text=سيُعرض للمراجعة في المنتدى القادم")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+    action_point = ActionPoint.objects.get()
+    assert action_point.forum.organisation == personas.cpt
