@@ -195,3 +195,39 @@ class MemberActionForm(forms.Form):
         error_messages={"required": _("Choose what to do."), "invalid_choice": _("Choose what to do.")},
     )
     recovery_key = RecoveryKeyField(required=False)
+
+
+class RevokeSigningKeyForm(forms.Form):
+    """Mark one of the organisation's signing keys as no longer trusted from a day on."""
+
+    key = forms.ChoiceField(
+        label=_("Key"),
+        error_messages={"required": _("Choose the key."), "invalid_choice": _("Choose one of the keys listed.")},
+    )
+    revoked_from = forms.DateField(
+        label=_("Not trusted from (the start of this day)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Enter the day from which the key is not trusted."),
+            "invalid": _("Enter a date."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Why (for example: the laptop that made packages was stolen)"),
+        max_length=200,
+        error_messages={
+            "required": _("Say why the key is revoked."),
+            "max_length": _("Say it in at most 200 characters."),
+        },
+    )
+
+    def __init__(self, *args: Any, key_ids: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(key_id, key_id) for key_id in key_ids]  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class PackageNamingForm(forms.Form):
+    packages_name_staff = forms.BooleanField(
+        label=_("Name the staff member (not only the role) at each step of a file's chain of custody in packages"),
+        required=False,
+    )

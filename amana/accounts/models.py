@@ -41,6 +41,9 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     area = models.CharField(_("area"), max_length=120, blank=True)
+    # Evidence packages name the role behind each step of a file's chain of custody; the person's
+    # name too only when the organisation chooses (a court may ask who; a leak must not tell).
+    packages_name_staff = models.BooleanField(_("name staff in evidence packages"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -203,3 +203,11 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     user.set_password(new_password)
     user.save(update_fields=["password"])
     record(actor=user, action="password.changed", target=user)
+
+
+@transaction.atomic
+def set_package_naming(*, actor: User, organisation: Organisation, name_staff: bool) -> None:
+    """Whether the organisation's evidence packages name staff, or only their roles, in each file's custody."""
+    organisation.packages_name_staff = name_staff
+    organisation.save(update_fields=["packages_name_staff"])
+    record(actor=actor, action="organisation.package_naming_changed", target=organisation)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amana.accounts import organisation_views, views
+from amana.accounts import organisation_views, settings_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,6 +13,26 @@ urlpatterns = [
     path("organisations/", organisation_views.organisation_list, name="organisations"),
     path("organisations/new/", organisation_views.organisation_new, name="organisation_new"),
     path("organisations/<int:organisation_id>/members/", organisation_views.member_list, name="members"),
+    path(
+        "organisations/<int:organisation_id>/settings/",
+        settings_views.organisation_settings,
+        name="organisation_settings",
+    ),
+    path(
+        "organisations/<int:organisation_id>/settings/signing-key/",
+        settings_views.new_signing_key,
+        name="new_signing_key",
+    ),
+    path(
+        "organisations/<int:organisation_id>/settings/signing-key/revoke/",
+        settings_views.revoke_signing_key,
+        name="revoke_signing_key",
+    ),
+    path(
+        "organisations/<int:organisation_id>/settings/package-naming/",
+        settings_views.package_naming,
+        name="package_naming",
+    ),
     path("organisations/<int:organisation_id>/members/new/", organisation_views.member_new, name="member_new"),
     path(
         "organisations/<int:organisation_id>/members/<int:member_id>/",

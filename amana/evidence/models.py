@@ -76,6 +76,8 @@ class CustodyEvent(models.Model):
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # Kept as text too, so the log still says who after an account is removed.
     by_label = models.CharField(max_length=150, blank=True)
+    # The role they acted in, as it was then: a package names the role, not the person.
+    by_role = models.CharField(max_length=64, blank=True)
     at = models.DateTimeField()
     package = models.ForeignKey("EvidencePackage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
@@ -119,6 +121,9 @@ class EvidencePackage(models.Model):
     )
     compartments = models.JSONField(default=list)
     manifest_sha256 = models.CharField(max_length=64)
+    signing_key = models.ForeignKey(
+        "vault.SigningKey", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     file_count = models.PositiveIntegerField(default=0)
     made_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     made_at = models.DateTimeField()

@@ -89,16 +89,100 @@ class Summary:
                 )
             )
             story.append(table)
-        buffer = io.BytesIO()
-        document = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=15 * mm,
-            rightMargin=15 * mm,
-            topMargin=15 * mm,
-            bottomMargin=15 * mm,
-            title=self.title,
-            invariant=1,
-        )
-        document.build(story)
-        return buffer.getvalue()
+        return build_pdf(story, title=self.title, margin=15 * mm)
+
+
+def build_pdf(story: list[object], *, title: str, margin: float) -> bytes:
+    """An A4 PDF of the story; ``invariant`` so the same content gives the same bytes."""
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=title,
+        invariant=1,
+    )
+    document.build(story)
+    return buffer.getvalue()
+
+
+MONO = "DejaVuSansMono"
+MONO_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+HOW_TO_LANGUAGES = ("ar", "ckb", "en")
+
+
+@dataclass(frozen=True)
+class KeyFacts:
+    """What the how-to page says about the package and the key that signed it."""
+
+    organisation: str
+    reference: str
+    made_at: str
+    key_id: str
+    fingerprint: str
+
+
+def _how_to_section(facts: KeyFacts) -> tuple[str, list[tuple[str, str]]]:
+    """The page's text in the active language: a title and (text, command) steps."""
+    values = {
+        "organisation": facts.organisation,
+        "reference": facts.reference,
+        "date": facts.made_at,
+        "key": facts.key_id,
+    }
+    return translation.gettext("How to check this evidence package"), [
+        (
+            translation.gettext(
+                "%(organisation)s made this package (%(reference)s) on %(date)s and signed it with its key "
+                "%(key)s. First compare the fingerprint below with the one the organisation handed you in person. "
+                "If they differ, do not trust this package."
+            )
+            % values,
+            f"sha256sum signing-key.pub\n{facts.fingerprint}",
+        ),
+        (
+            translation.gettext(
+                "Check the signatures with the minisign program. Each must say that the signature and the "
+                "comment were verified, and the comment names the organisation and the package."
+            ),
+            "minisign -V -p signing-key.pub -m manifest.json\nminisign -V -p signing-key.pub -m SHA256SUMS",
+        ),
+        (
+            translation.gettext(
+                "Check every file against the signed list: each line must end in OK. manifest.json also lists "
+                "when each file was received, viewed, downloaded and exported, and in which role."
+            ),
+            "sha256sum -c SHA256SUMS",
+        ),
+        (
+            translation.gettext(
+                "If the organisation tells you it revoked this key from a date, a package signed with it "
+                "after that date is not to be trusted; ask the organisation to confirm it."
+            ),
+            "",
+        ),
+    ]
+
+
+def how_to_verify(facts: KeyFacts) -> bytes:
+    """One page, in Arabic, Kurdish and English, that tells a recipient how to check the package."""
+    _register_font()
+    if MONO not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(MONO, MONO_PATH))
+    code = ParagraphStyle("code", fontName=MONO, fontSize=7.5, leading=10, alignment=TA_LEFT, leftIndent=4 * mm)
+    story: list[object] = []
+    for language in HOW_TO_LANGUAGES:
+        with translation.override(language):
+            align = TA_RIGHT if translation.get_language_bidi() else TA_LEFT
+            title, steps = _how_to_section(facts)
+        body = ParagraphStyle("body", fontName=FONT, fontSize=8.5, leading=11.5, alignment=align, spaceBefore=2)
+        heading = ParagraphStyle("heading", parent=body, fontSize=11.5, leading=15, spaceBefore=6)
+        story.append(Paragraph(escape(visual(title)), heading))
+        for number, (text, command) in enumerate(steps, 1):
+            story.append(Paragraph(escape(visual(f"{number}. {text}")), body))
+            if command:
+                story.append(Paragraph("<br/>".join(escape(line) for line in command.splitlines()), code))
+    return build_pdf(story, title="How to check this evidence package", margin=12 * mm)

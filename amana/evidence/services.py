@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from amana.accounts.models import User
+from amana.accounts.models import Role, User
 from amana.audit.services import record
 from amana.cases.models import Case, EvidenceFile, Sender, Since
 from amana.channel.uploads import sniff
@@ -36,8 +36,8 @@ from amana.evidence.models import (
     HashTaken,
     IntakeChannel,
 )
-from amana.evidence.package import PackageFile, build_zip, safe_member_name
-from amana.evidence.pdf import Summary
+from amana.evidence.package import PackageFile, Signing, build_zip, safe_member_name
+from amana.evidence.pdf import KeyFacts, Summary, how_to_verify
 from amana.vault import services as vault
 
 CHUNK = 1024 * 1024
@@ -81,6 +81,13 @@ def _label(user: User | None) -> str:
     return user.get_username() if user is not None else ""
 
 
+def role_of(user: User | None) -> str:
+    """The roles someone acts in, as codes (``caseworker``, ``supervisor,caseworker``…); empty for none."""
+    if user is None:
+        return ""
+    return ",".join(role for role in Role.values if user.has_role(role))
+
+
 def _seal_json(locker: Any, data: dict[str, Any]) -> bytes:
     return vault.seal(locker, json.dumps(data, ensure_ascii=False))
 
@@ -121,7 +128,9 @@ def _seal_one(
         received_at=now,
         chat=chat,
     )
-    CustodyEvent.objects.create(item=item, action=CustodyAction.RECEIVED, by=by, by_label=_label(by), at=now)
+    CustodyEvent.objects.create(
+        item=item, action=CustodyAction.RECEIVED, by=by, by_label=_label(by), by_role=role_of(by), at=now
+    )
     return item
 
 
@@ -192,6 +201,7 @@ def ensure_items(*, case: Case, keyring: vault.Keyring, by: User) -> int:
             action=CustodyAction.RECEIVED,
             by=evidence.added_by,
             by_label=_label(evidence.added_by),
+            by_role=role_of(evidence.added_by),
             at=evidence.created_at,
         )
         added += 1
@@ -201,12 +211,18 @@ def ensure_items(*, case: Case, keyring: vault.Keyring, by: User) -> int:
 
 
 @transaction.atomic
-def record_custody(*, items: Iterable[EvidenceItem], action: str, by: User, package: Any = None) -> None:
+def record_custody(
+    *, items: Iterable[EvidenceItem], action: str, by: User, package: Any = None, at: datetime | None = None
+) -> None:
     """One custody event per item (a view, a download or an export); the audit log gets one entry."""
     items = list(items)
-    now = timezone.now()
+    at = at or timezone.now()
+    role = role_of(by)
     CustodyEvent.objects.bulk_create(
-        [CustodyEvent(item=item, action=action, by=by, by_label=_label(by), at=now, package=package) for item in items]
+        [
+            CustodyEvent(item=item, action=action, by=by, by_label=_label(by), by_role=role, at=at, package=package)
+            for item in items
+        ]
     )
     if items:
         record(actor=by, action=f"evidence.{action}", target=items[0].case)
@@ -438,17 +454,60 @@ def _identity_facts(identity: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _custody_entries(
+    items: list[EvidenceItem], *, name_staff: bool, by: User, made_at: datetime
+) -> dict[int, list[dict[str, str]]]:
+    """Each item's chain of custody for the manifest, ending with this export: what, when, in which role.
+
+    A person's name is added only when their organisation chose to name staff in packages.
+    """
+    entries: dict[int, list[dict[str, str]]] = {item.pk: [] for item in items}
+    exported = CustodyEvent(action=CustodyAction.EXPORTED, by=by, by_label=_label(by), by_role=role_of(by), at=made_at)
+    events = CustodyEvent.objects.filter(item__in=items).select_related("by").order_by("at", "pk")
+    for item_id, event in [*((event.item_id, event) for event in events), *((item.pk, exported) for item in items)]:
+        # Nobody on the staff receives what she sends through the reporting site herself.
+        role = event.by_role or ("reporting_site" if event.by_id is None else "")
+        entry = {"action": event.action, "at": event.at.isoformat(), "role": role}
+        if name_staff and event.by_label:
+            entry["name"] = (event.by.get_full_name() if event.by is not None else "") or event.by_label
+        entries[item_id].append(entry)
+    return entries
+
+
+def _signing(*, case: Case, reference: str, made_at: datetime, keyring: vault.Keyring, by: User) -> Signing:
+    """The organisation's signing key opened for this package, with the page that explains how to check it."""
+    signer = vault.signer_for(organisation=case.organisation, keyring=keyring, by=by)
+    facts = KeyFacts(
+        organisation=case.organisation.name,
+        reference=reference,
+        made_at=selectors.when(timezone.localtime(made_at)),
+        key_id=signer.key.key_id_text,
+        fingerprint=vault.fingerprint(signer.key),
+    )
+    return Signing(
+        signer=signer,
+        organisation=facts.organisation,
+        key_id=facts.key_id,
+        public_key_file=vault.public_key_file(signer.key),
+        fingerprint=facts.fingerprint,
+        how_to=how_to_verify(facts),
+    )
+
+
 @transaction.atomic
 def make_package(
     *, case: Case, compartments: set[str], keyring: vault.Keyring, by: User, referral: Any = None
 ) -> tuple[bytes, Any]:
-    """Build the package of the granted ``compartments`` and record it in each file's chain of custody.
+    """Build the signed package of the granted ``compartments`` and record it in each file's chain of custody.
 
-    Steps: read only the granted compartments; put each evidence file and chat timeline in the zip
-    with the PDF summary and the manifests; record the package, one "exported" custody event per
-    file and one audit entry. Returns the zip's bytes and the package record.
+    Steps: open the organisation's signing key; read only the granted compartments; put each
+    evidence file (with its chain of custody) and chat timeline in the zip with the PDF summary,
+    the page on how to verify it, the public key and the signed manifests; record the package, one
+    "exported" custody event per file and one audit entry. Returns the zip's bytes and the record.
     """
     made_at = timezone.now()
+    reference = referral.reference if referral is not None else case.reference
+    signing = _signing(case=case, reference=reference, made_at=made_at, keyring=keyring, by=by)
     names = dict(vault.Compartment.choices)
     parts = "، ".join(str(names[compartment]) for compartment in sorted(compartments))
     made_by = by.get_full_name() or by.get_username()
@@ -460,13 +519,15 @@ def make_package(
         ),
         intro=gettext(
             "Made on %(date)s by %(name)s of %(organisation)s. It holds only what she agreed to share: %(parts)s. "
-            "Each file's SHA-256 is listed in manifest.json, and the SHA-256 of manifest.json in manifest.sha256."
+            "Each file's SHA-256 is listed in manifest.json and SHA256SUMS, both signed with the organisation's "
+            "key %(key)s; how-to-verify.pdf explains how to check them."
         )
         % {
             "date": selectors.when(timezone.localtime(made_at)),
             "name": made_by,
             "organisation": case.organisation.name,
             "parts": parts,
+            "key": signing.key_id,
         },
     )
     if vault.Compartment.IDENTITY in compartments:
@@ -483,6 +544,7 @@ def make_package(
     if vault.Compartment.EVIDENCE in compartments:
         ensure_items(case=case, keyring=keyring, by=by)
         items = list(selectors.items_of(case))
+        custody = _custody_entries(items, name_staff=case.organisation.packages_name_staff, by=by, made_at=made_at)
         for number, opened in enumerate(selectors.open_items(items, locker=case.evidence_locker, keyring=keyring), 1):
             chunks = vault.open_file(case.evidence_locker, opened.item.file.stored_name, keyring=keyring)
             files.append(
@@ -493,6 +555,7 @@ def make_package(
                     received_through=opened.item.intake_channel,
                     kind=opened.item.kind,
                     original_name=opened.name,
+                    custody=custody[opened.item.pk],
                 )
             )
             exported.append(opened.item)
@@ -503,22 +566,24 @@ def make_package(
         summary.table_header = [gettext("File"), gettext("Received"), gettext("SHA-256")]
         summary.table_rows = [[file.path, selectors.when(file.received_at), file.sha256] for file in files]
     built = build_zip(
-        reference=referral.reference if referral is not None else case.reference,
+        reference=reference,
         made_at=made_at,
         compartments=compartments,
         summary=summary,
         files=files,
+        signing=signing,
     )
     package = EvidencePackage.objects.create(
         case=case,
         referral=referral,
         compartments=sorted(compartments),
         manifest_sha256=built.manifest_sha256,
+        signing_key=signing.signer.key,
         file_count=built.file_count,
         made_by=by,
         made_at=made_at,
     )
-    record_custody(items=exported, action=CustodyAction.EXPORTED, by=by, package=package)
+    record_custody(items=exported, action=CustodyAction.EXPORTED, by=by, package=package, at=made_at)
     record(actor=by, action="evidence.package_made", target=case)
     return built.content, package
 

@@ -80,6 +80,33 @@ class MemberKey(models.Model):
         return f"organisation {self.organisation_id} key for user {self.user_id}"
 
 
+class SigningKey(models.Model):
+    """An organisation's Ed25519 key for signing evidence packages (minisign format).
+
+    The private key is sealed to the organisation's public key, like a locker's: only members who
+    hold the organisation's key can open it, and the vault lets only those who may make packages
+    use it. A newer key retires the older one (old packages still verify and name it); a key that
+    may have been stolen is revoked from a date, after which nothing it signed is trusted unless
+    this database recorded the package as made before that date.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="signing_keys")
+    key_id = models.BinaryField()  # 8 random bytes, as in minisign
+    key_id_text = models.CharField(max_length=16, unique=True)
+    public_key = models.BinaryField()
+    sealed_private_key = models.BinaryField()
+    created_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+    revoked_from = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"signing key {self.key_id_text} of organisation {self.organisation_id}"
+
+
 class Locker(models.Model):
     """One compartment of one record, with its own key pair (one per version, see LockerKey)."""
 

@@ -13,6 +13,8 @@ import hmac
 import secrets
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,9 +23,9 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from amana.accounts.models import Organisation, User
+from amana.accounts.models import Organisation, Role, User
 from amana.audit.services import record
-from amana.vault import crypto
+from amana.vault import crypto, minisign
 from amana.vault.errors import Locked, NoKey, Shredded, Tampered, VaultError, WrongSecret
 from amana.vault.keyring import (
     Keyring,
@@ -44,6 +46,7 @@ from amana.vault.models import (
     LockerKey,
     MemberKey,
     OrganisationKey,
+    SigningKey,
     SurvivorKey,
     UserKey,
 )
@@ -446,3 +449,151 @@ def blind_index(kind: str, value: str) -> str:
     """
     message = f"{kind}\x00{value}".encode()
     return hmac.new(settings.AMANA_BLIND_INDEX_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+# Signing keys -------------------------------------------------------------------------------
+
+# Who may sign in an organisation's name: those who may make evidence packages.
+SIGNING_ROLES = (Role.CASEWORKER, Role.SUPERVISOR)
+
+
+@transaction.atomic
+def create_signing_key(*, organisation: Organisation, by: User | None) -> SigningKey:
+    """A new signing key for the organisation; the key it replaces is retired but still verifies.
+
+    Needs no unlocked key: the private key is sealed to the organisation's public key at once.
+    """
+    key_id, public_key, seed = minisign.new_key()
+    now = timezone.now()
+    SigningKey.objects.filter(organisation=organisation, retired_at__isnull=True).update(retired_at=now)
+    key = SigningKey.objects.create(
+        organisation=organisation,
+        key_id=key_id,
+        key_id_text=minisign.key_id_text(key_id),
+        public_key=public_key,
+        sealed_private_key=crypto.seal_to(_holder_public_key(organisation), seed),
+        created_at=now,
+    )
+    record(actor=by, action="vault.signing_key_created", target=key)
+    return key
+
+
+def current_signing_key(organisation: Organisation) -> SigningKey | None:
+    return SigningKey.objects.filter(
+        organisation=organisation, retired_at__isnull=True, revoked_from__isnull=True
+    ).first()
+
+
+def signing_keys_of(organisation: Organisation) -> list[SigningKey]:
+    """Every signing key the organisation has had, newest first."""
+    return list(SigningKey.objects.filter(organisation=organisation))
+
+
+def ensure_signing_key(*, organisation: Organisation, by: User | None) -> SigningKey:
+    """The organisation's current signing key, made now if it has none (its first package)."""
+    return current_signing_key(organisation) or create_signing_key(organisation=organisation, by=by)
+
+
+@transaction.atomic
+def revoke_signing_key(*, key: SigningKey, revoked_from: datetime, by: User, reason: str) -> None:
+    """Distrust what a key signed from a date on (it may have been stolen then); it signs nothing more."""
+    now = timezone.now()
+    key.revoked_from = revoked_from
+    key.revoked_reason = reason[:200]
+    key.retired_at = key.retired_at or now
+    key.save(update_fields=["revoked_from", "revoked_reason", "retired_at"])
+    record(actor=by, action="vault.signing_key_revoked", target=key)
+
+
+def public_key_file(key: SigningKey) -> bytes:
+    """The key as a minisign ``.pub`` file."""
+    return minisign.public_key_file(bytes(key.key_id), bytes(key.public_key))
+
+
+def public_key_line(key: SigningKey) -> str:
+    return minisign.public_key_line(bytes(key.key_id), bytes(key.public_key))
+
+
+def fingerprint(key: SigningKey) -> str:
+    return minisign.fingerprint(bytes(key.key_id), bytes(key.public_key))
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Signs files with one organisation key, opened for one package."""
+
+    key: SigningKey
+    _seed: bytes
+
+    def sign(self, message: bytes, *, trusted_comment: str) -> bytes:
+        return minisign.sign(self._seed, bytes(self.key.key_id), message, trusted_comment=trusted_comment)
+
+
+def signer_for(*, organisation: Organisation, keyring: Keyring, by: User) -> Signer:
+    """Open the organisation's current signing key for a member who may make packages.
+
+    Raises NoKey when the member may not sign for it, or the keyring does not hold the
+    organisation's key; Tampered when the sealed key does not open.
+    """
+    if by.organisation_id != organisation.pk or not by.has_role(*SIGNING_ROLES):
+        raise NoKey
+    private_key = _organisation_private_key(keyring, organisation)
+    key = ensure_signing_key(organisation=organisation, by=by)
+    try:
+        seed = crypto.unseal(private_key, bytes(key.sealed_private_key))
+    except crypto.CryptoFailure:
+        raise Tampered from None
+    return Signer(key=key, _seed=seed)
+
+
+class SignatureProblem:
+    MALFORMED = "malformed"
+    UNKNOWN_KEY = "unknown_key"
+    NOT_THIS_KEY = "not_this_key"
+    MISMATCH = "mismatch"
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What a signature says: which key made it (this database's, when known) and whether it holds."""
+
+    key_id_text: str = ""
+    trusted_comment: str = ""
+    key: SigningKey | None = None
+    problem: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return not self.problem
+
+
+def check_signature(message: bytes, signature: bytes, *, expected_key: bytes | None = None) -> SignatureCheck:
+    """Check a minisign signature against this database's signing keys, or one given public key.
+
+    Steps: read the signature; find the key it names among every organisation's keys (current,
+    retired or revoked); with ``expected_key`` (a ``.pub`` file handed over in person) the
+    signature must be by that key; then verify the signature and its trusted comment.
+    """
+    try:
+        parsed = minisign.parse_signature(signature)
+    except minisign.BadSignature:
+        return SignatureCheck(problem=SignatureProblem.MALFORMED)
+    key_id_text = minisign.key_id_text(parsed.key_id)
+    key = SigningKey.objects.filter(key_id_text=key_id_text).select_related("organisation").first()
+    found = SignatureCheck(key_id_text=key_id_text, trusted_comment=parsed.trusted_comment, key=key)
+    if expected_key is not None:
+        try:
+            expected_id, public_key = minisign.parse_public_key(expected_key)
+        except minisign.BadSignature:
+            return SignatureCheck(key_id_text=key_id_text, problem=SignatureProblem.MALFORMED)
+        if expected_id != parsed.key_id:
+            return SignatureCheck(key_id_text=key_id_text, key=key, problem=SignatureProblem.NOT_THIS_KEY)
+    elif key is None or bytes(key.key_id) != parsed.key_id:
+        return SignatureCheck(key_id_text=key_id_text, problem=SignatureProblem.UNKNOWN_KEY)
+    else:
+        public_key = bytes(key.public_key)
+    try:
+        minisign.verify(public_key, message, parsed)
+    except minisign.BadSignature:
+        return SignatureCheck(key_id_text=key_id_text, key=key, problem=SignatureProblem.MISMATCH)
+    return found
