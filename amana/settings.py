@@ -27,6 +27,12 @@ AMANA_CHECKPOINT_SIGNING_KEY = env_secret(
 )
 # Where signed checkpoints are written: a directory apart from the database (and its backups' target).
 AMANA_CHECKPOINT_DIR = env_path("AMANA_CHECKPOINT_DIR", VAR_DIR / "checkpoints")
+# Backups (manage.py backup) are encrypted to this X25519 public key (64 hex digits); its private half
+# is printed once by 'manage.py backup_keys' and kept offline, never on the server.
+AMANA_BACKUP_PUBLIC_KEY = env_str("AMANA_BACKUP_PUBLIC_KEY", "") or (
+    (KEYS_DIR / "backup_public_key").read_text() if (KEYS_DIR / "backup_public_key").exists() else ""
+)
+AMANA_BACKUP_DIR = env_path("AMANA_BACKUP_DIR", VAR_DIR / "backups")
 AMANA_BLIND_INDEX_KEY = env_secret("AMANA_BLIND_INDEX_KEY", min_length=32, default_file=KEYS_DIR / "blind_index_key")
 # Argon2id cost for keys unlocked by passwords and receipt codes: moderate, interactive, or
 # minimum (test suites only).
@@ -48,6 +54,7 @@ INSTALLED_APPS = [
     "amana.community",
     "amana.insights",
     "amana.retention",
+    "amana.operations",
     "amana.core.apps.AmanaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

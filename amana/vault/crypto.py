@@ -129,14 +129,22 @@ def decrypt_message(data: bytes, locker_private_key: bytes) -> bytes:
 
 def encrypt_stream(locker_id: int, version: int, public_key: bytes, source: BinaryIO, target: BinaryIO) -> int:
     """Encrypt source into target chunk by chunk; return the plaintext size."""
-    header = _HEADER.pack(MAGIC_FILE, locker_id, version)
+    return push_stream(_HEADER.pack(MAGIC_FILE, locker_id, version), public_key, source, target)
+
+
+def push_stream(header: bytes, public_key: bytes, source: BinaryIO, target: BinaryIO) -> int:
+    """Seal a fresh stream key to public_key, then encrypt source chunk by chunk under it.
+
+    The header is written first and bound to the first chunk, so the stream cannot be passed off
+    under another header.
+    """
     data_key = sodium.crypto_secretstream_xchacha20poly1305_keygen()
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
     stream_header = sodium.crypto_secretstream_xchacha20poly1305_init_push(state, data_key)
     target.write(header + seal_to(public_key, data_key) + stream_header)
     size = 0
     chunk = source.read(CHUNK_SIZE)
-    associated: bytes | None = header  # binds the first chunk to this locker and version
+    associated: bytes | None = header  # binds the first chunk to this header
     while True:
         following = source.read(CHUNK_SIZE)
         tag = TAG_MESSAGE if following else TAG_FINAL
@@ -153,12 +161,23 @@ def decrypt_stream(source: BinaryIO, locker_private_key: bytes) -> Iterator[byte
     header = source.read(_HEADER.size)
     if read_header(header).magic != MAGIC_FILE:
         raise CryptoFailure("This is a message, not a file.")
-    data_key = unseal(locker_private_key, source.read(SEALED_KEY_BYTES))
+    return pull_stream(header, source, locker_private_key)
+
+
+def pull_stream(header: bytes, source: BinaryIO, private_key: bytes) -> Iterator[bytes]:
+    """The reverse of push_stream, once its header was read and checked by the caller."""
+    data_key = unseal(private_key, source.read(SEALED_KEY_BYTES))
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
     try:
         sodium.crypto_secretstream_xchacha20poly1305_init_pull(state, source.read(STREAM_HEADER_BYTES), data_key)
     except (nacl.exceptions.CryptoError, ValueError, TypeError) as error:
         raise CryptoFailure("The file header was changed.") from error
+    return _pull_chunks(state, header, source)
+
+
+def _pull_chunks(
+    state: sodium.crypto_secretstream_xchacha20poly1305_state, header: bytes, source: BinaryIO
+) -> Iterator[bytes]:
     associated: bytes | None = header
     while True:
         block = source.read(CHUNK_SIZE + STREAM_ABYTES)
