@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,6 +76,13 @@ class Personas:
 def checkpoints_apart(settings: Any, tmp_path_factory: Any) -> None:
     # Each test's audit log starts empty, so checkpoints from another run must not be compared with it.
     settings.AMANA_CHECKPOINT_DIR = tmp_path_factory.mktemp("checkpoints")
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Path) -> Path:
+    """Every test keeps its sealed files in its own temporary folder, never in the real var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
 
 
 @pytest.fixture

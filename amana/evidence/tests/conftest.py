@@ -1,8 +1,7 @@
-"""Fixtures of evidence: cases of two organisations, keyrings, and the vault kept in a test folder."""
+"""Fixtures of evidence: cases of two organisations and keyrings; the root conftest keeps media in a test folder."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,12 +15,6 @@ from conftest import PASSWORD
 __all__ = ["grant", "keyring_of", "make_case"]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
 
 
 def keyring_of(user: User) -> vault.Keyring:
