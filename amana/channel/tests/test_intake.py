@@ -27,7 +27,8 @@ def _token(client) -> str:
 
 def test_a_caseworker_records_a_hotline_call(personas, login) -> None:
     client = login(personas.caseworker)
-    response = client.post("/staff/intake/", _intake_data(_token(client), channel="hotline"))
+    token = _token(client)
+    response = client.post("/staff/intake/", _intake_data(token, channel="hotline"))
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.channel == Channel.HOTLINE and case.recorded_by == personas.caseworker
@@ -36,8 +37,10 @@ def test_a_caseworker_records_a_hotline_call(personas, login) -> None:
     code = re.search(r"\d{4} \d{4} \d{4} \d{4}", page).group(0).replace(" ", "")
     assert SurvivorAccess.objects.get(case=case).code_hash == hash_code(code)
     assert case.reference in page
-    # The same form sent again records nothing new.
-    assert Case.objects.count() == 1
+    # The same form sent again (a second tap, or the back button) records nothing new.
+    again = client.post("/staff/intake/", _intake_data(token, channel="hotline"))
+    assert again.status_code == 302 and again["Location"] == "/staff/intake/recorded/"
+    assert Case.objects.count() == 1 and SurvivorAccess.objects.count() == 1
 
 
 def test_a_peace_team_member_records_a_case_the_team_holds(personas, login) -> None:
