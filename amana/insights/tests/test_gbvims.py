@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import translation
+
 from amana.cases.models import Case, Published
 from amana.insights.gbvims import IncidentType, incident_type, incident_type_q
 from amana.insights.selectors import Period, case_tables
@@ -20,8 +22,24 @@ def test_it_counts_threats_and_demands_as_psychological_abuse() -> None:
             assert incident_type(demands=demands, published=published) == IncidentType.PSYCHOLOGICAL
 
 
-def test_it_lists_all_six_core_types() -> None:
-    assert len(IncidentType.values) == 6
+# The GBVIMS Classification Tool's six core types, in the order it applies them (the first that fits).
+GBVIMS_CORE_TYPES = [
+    ("rape", "Rape"),
+    ("sexual_assault", "Sexual assault"),
+    ("physical_assault", "Physical assault"),
+    ("forced_marriage", "Forced marriage"),
+    ("denial", "Denial of resources, opportunities or services"),
+    ("psychological", "Psychological or emotional abuse"),
+]
+
+
+def test_it_lists_all_six_core_types(personas) -> None:
+    with translation.override("en"):
+        assert [(kind.value, str(kind.label)) for kind in IncidentType] == GBVIMS_CORE_TYPES
+    # The GBVIMS table has a row for each of them, in that order, even for types no case has.
+    counted_cases(personas.ngo, 1, published=Published.NO)
+    table = case_tables(Case.objects.all(), Period(date(2025, 3, 1), date(2025, 3, 1)))[-1]
+    assert [row.key for row in table.rows] == [value for value, _label in GBVIMS_CORE_TYPES]
 
 
 def test_the_database_agrees_with_the_mapping(personas) -> None:
