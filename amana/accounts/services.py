@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amana.accounts.models import (
@@ -135,7 +134,7 @@ def give_member_key(*, actor: User, member: User, keyring: vault.Keyring) -> Non
 
 
 def _name_hash(name: str) -> str:
-    return salted_hmac("amana.accounts.login-throttle", name.strip().casefold()).hexdigest()
+    return vault.login_throttle_hash(name.strip().casefold())
 
 
 def login_allowed(name: str) -> bool:

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from amana.accounts.models import Organisation, Role, User
 from amana.audit.services import record
@@ -449,6 +450,12 @@ def blind_index(kind: str, value: str) -> str:
     """
     message = f"{kind}\x00{value}".encode()
     return hmac.new(settings.AMANA_BLIND_INDEX_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def login_throttle_hash(name: str) -> str:
+    """A keyed hash of an account name for the sign-in throttle: the table never holds names, and a
+    stolen database cannot be searched for one without the server's secret key."""
+    return salted_hmac("amana.accounts.login-throttle", name).hexdigest()
 
 
 # Signing keys -------------------------------------------------------------------------------
