@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amana.accounts import services
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
+from amana.cases.demo import DemoPeople, create_case_demo
 from amana.channel.demo import create_demo_hotlines
 from amana.community.demo import create_community_demo
 from amana.vault import services as vault
@@ -27,6 +28,7 @@ DEMO_ORGANISATIONS = [
     ("Example Community Police (demo)", OrganisationKind.POLICE, "South Mosul (example)"),
     ("Example National Security Office (demo)", OrganisationKind.NATIONAL_SECURITY, "South Mosul (example)"),
     ("Example Wellbeing Centre (demo)", OrganisationKind.SERVICE_PROVIDER, "Hammam al-Alil (example)"),
+    ("Example Women's Aid Centre (demo)", OrganisationKind.NGO, "Mosul (example)"),
 ]
 
 # (user name, organisation index, roles, first name, last name) — invented people.
@@ -90,7 +92,26 @@ def create_demo_data() -> list[DemoLogin]:
         logins.append(DemoLogin(username, password, key, device.config_url))
     save_recovery_keys({organisation.name: organisation.recovery_key for organisation in organisations})  # type: ignore[attr-defined]
     create_demo_hotlines()
-    create_community_demo(officer=User.objects.get(username="demo.me"), team_organisation=organisations[1])
+    users = {user.username: user for user in User.objects.filter(username__startswith="demo.")}
+    create_community_demo(officer=users["demo.me"], team_organisation=organisations[1], team_member=users["demo.cpt"])
+    create_case_demo(
+        DemoPeople(
+            ngo=organisations[0],
+            other_ngo=organisations[5],
+            team=organisations[1],
+            police=organisations[2],
+            security=organisations[3],
+            provider=organisations[4],
+            caseworker=users["demo.caseworker"],
+            supervisor=users["demo.supervisor"],
+            cpt_member=users["demo.cpt"],
+            police_liaison=users["demo.police"],
+            security_liaison=users["demo.security"],
+            provider_staff=users["demo.provider"],
+            ngo_keyring=keyrings[0],
+            team_keyring=keyrings[1],
+        )
+    )
     return logins
 
 
