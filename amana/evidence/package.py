@@ -26,10 +26,10 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import IO, Any, Protocol, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,7 @@ HOW_TO = "how-to-verify.pdf"
 PUBLIC_KEY = "signing-key.pub"
 FINGERPRINT = "signing-key-fingerprint.txt"
 SIGNED = (MANIFEST, SUMS)
+T = TypeVar("T")
 FORMAT = "amana-evidence-package/2"
 
 
@@ -207,14 +208,42 @@ class Verification:
         return self.readable and self.signature is not None and not self.signature_problems and not self.file_problems
 
 
-def _member(archive: zipfile.ZipFile, name: str, problems: list[str]) -> bytes | None:
+# The manifests and signatures are small; a larger one is not ours and is not read into memory.
+LIST_LIMIT = 16 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+def _read(archive: zipfile.ZipFile, name: str, problems: list[str], consume: Callable[[IO[bytes]], T]) -> T | None:
+    """``consume`` applied to one member; a missing or damaged member becomes a problem and None."""
     try:
-        return archive.read(name)
+        with archive.open(name) as member:
+            return consume(member)
     except KeyError:
         problems.append(_("“%(name)s” is missing from the package.") % {"name": name})
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         problems.append(_("“%(name)s” in the package is damaged.") % {"name": name})
     return None
+
+
+def _member(archive: zipfile.ZipFile, name: str, problems: list[str]) -> bytes | None:
+    content = _read(archive, name, problems, lambda member: member.read(LIST_LIMIT + 1))
+    if content is not None and len(content) > LIST_LIMIT:
+        problems.append(_("“%(name)s” in the package is damaged.") % {"name": name})
+        return None
+    return content
+
+
+def _hash_stream(member: IO[bytes]) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    while chunk := member.read(_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _digest(archive: zipfile.ZipFile, name: str, problems: list[str]) -> tuple[str, int] | None:
+    """The SHA-256 and size of a member, read in chunks: a file of any size in constant memory."""
+    return _read(archive, name, problems, _hash_stream)
 
 
 def _signature_problem(name: str, check: vault.SignatureCheck) -> str:
@@ -316,11 +345,11 @@ def _check_files(archive: zipfile.ZipFile, entries: list[dict[str, Any]], sums: 
         problems.append(_("SHA256SUMS and manifest.json do not list the same files with the same SHA-256."))
     for entry in entries:
         path, expected = str(entry.get("path", "")), str(entry.get("sha256", ""))
-        content = _member(archive, path, problems)
-        if content is None:
+        found = _digest(archive, path, problems)
+        if found is None:
             continue
         result.checked += 1
-        if hashlib.sha256(content).hexdigest() != expected or len(content) != entry.get("size"):
+        if found != (expected, entry.get("size")):
             problems.append(_("“%(name)s” was changed: its SHA-256 is not the one in the manifest.") % {"name": path})
     known = set(listed) | {MANIFEST} | {name + SIGNATURE_SUFFIX for name in SIGNED}
     for name in archive.namelist():
