@@ -29,7 +29,11 @@ migrate: keys compilemessages
 demo: migrate
 	DEBUG=1 $(MANAGE) seed_demo
 
+# The web server, the task worker and the schedule that queues periodic jobs; Ctrl-C stops all three.
 run: demo
+	@DEBUG=1 $(MANAGE) db_worker --interval 5 & worker=$$!; \
+	DEBUG=1 $(MANAGE) run_schedule --loop 60 & schedule=$$!; \
+	trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 # The current second-factor code of a demo user: make totp who=demo.caseworker

@@ -63,7 +63,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background and periodic jobs (amana/operations): Django's tasks framework through its backport, on
+# the database, so the embedded default needs no other service; a deployment that outgrows it
+# switches this to a broker-backed backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -115,8 +122,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at the start of a transaction, so the audit chain's
     # read-then-append cannot interleave between two writers.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
-    # Overwrite deleted content (shredded keys) instead of leaving it in free pages of the file.
-    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA secure_delete = ON;"
+    # Overwrite deleted content (shredded keys) instead of leaving it in free pages of the file; WAL
+    # lets the web, worker and schedule processes read while one writes; a writer waits for the lock
+    # (up to the timeout, in seconds) instead of failing at once.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA secure_delete = ON; PRAGMA journal_mode = WAL;"
+    DATABASES["default"]["OPTIONS"]["timeout"] = env_int("AMANA_SQLITE_BUSY_SECONDS", 20, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -160,6 +170,8 @@ SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = HTTPS
+# The health endpoint answers the proxy's and monitors' plain checks on the local port.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("AMANA_HSTS_PRELOAD", HTTPS)

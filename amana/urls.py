@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from amana.operations import views as operations_views
+
 urlpatterns = [
     path("", include("amana.core.urls")),
     path("", include("amana.channel.urls")),
@@ -14,6 +16,8 @@ urlpatterns = [
     path("staff/referrals/", include("amana.referrals.urls")),
     path("staff/insights/", include("amana.insights.urls")),
     path("staff/retention/", include("amana.retention.urls")),
+    path("staff/operations/", include("amana.operations.urls")),
+    path("health/", operations_views.health, name="health"),
     path("staff/admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

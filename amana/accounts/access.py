@@ -25,6 +25,7 @@ from amana.community import menu as community_menu
 from amana.directory import menu as directory_menu
 from amana.evidence import menu as evidence_menu
 from amana.insights import labels as insights_labels
+from amana.operations import menu as operations_menu
 from amana.referrals import menu as referrals_menu
 from amana.retention import menu as retention_menu
 
@@ -184,6 +185,12 @@ SECTIONS: list[Section] = [
         title=retention_menu.RETENTION_TITLE,
         description=retention_menu.RETENTION_DESCRIPTION,
         roles=frozenset({Role.SUPERVISOR, Role.ORG_ADMIN}),
+    ),
+    Section(
+        url_name="operations:jobs",
+        title=operations_menu.JOBS_TITLE,
+        description=operations_menu.JOBS_DESCRIPTION,
+        roles=frozenset({Role.SYSTEM_ADMIN}),
     ),
 ]
 

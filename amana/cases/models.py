@@ -385,6 +385,8 @@ class FollowUp(models.Model):
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     recorded_at = models.DateTimeField(null=True, blank=True)
+    # When the scheduled reminder told her caseworker it is overdue: once per follow-up.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -457,6 +459,7 @@ class NotificationKind(models.TextChoices):
     CLOSURE_RETURNED = "closure_returned", _("Closure returned")
     HANDED_OVER = "handed_over", _("Case handed over")
     OVERRIDE_ENDING = "override_ending", _("Emergency override ends soon")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("Follow-up overdue")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

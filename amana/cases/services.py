@@ -338,6 +338,32 @@ def notify_supervisors(*, case: Case, kind: str) -> None:
 
 
 @transaction.atomic
+def remind_overdue_follow_ups() -> int:
+    """Tell the caseworker of each open case (its supervisors when nobody is assigned), once, that a
+    follow-up is past its time; return how many follow-ups were reminded. Run by the schedule."""
+    due = list(
+        FollowUp.objects.filter(
+            status=FollowUpStatus.SCHEDULED,
+            due_at__lt=timezone.now(),
+            reminded_at__isnull=True,
+            case__status__in=[Status.NEW, Status.IN_PROGRESS],
+        )
+        .select_related("case", "case__assigned_to")
+        .select_for_update(of=("self",))
+    )
+    supervisors: dict[int, list[User]] = {}
+    for follow_up in due:
+        case = follow_up.case
+        if case.assigned_to is not None and case.assigned_to.is_active:
+            recipients = [case.assigned_to]
+        else:
+            recipients = supervisors.setdefault(case.organisation_id, supervisors_of(case.organisation_id))
+        notify(recipients=recipients, case=case, kind=NotificationKind.FOLLOW_UP_OVERDUE)
+    FollowUp.objects.filter(pk__in=[follow_up.pk for follow_up in due]).update(reminded_at=timezone.now())
+    return len(due)
+
+
+@transaction.atomic
 def mark_notifications_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
 

@@ -124,9 +124,11 @@ def submit_report(
     if already_submitted(submission_token):
         raise AlreadySubmitted
     code, code_hash = _unused_code()
+    # Derived before the transaction: on SQLite a write transaction holds the whole database's lock.
+    survivor_key = vault.new_survivor_key(secret=code)
     try:
         with transaction.atomic():
-            survivor_key = vault.create_survivor_key(secret=code)
+            survivor_key.save()
             case = cases.create_case_from_report(
                 report=report,
                 organisation=organisation,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -112,6 +112,15 @@ def shred_case(*, case: Case, by: User | None, why: str) -> None:
     case.delete()
     vault.destroy(locker_ids=locker_ids, survivor_key_ids=survivor_key_ids, stored_files=stored_files)
     record(actor=by, action=why, object_type="cases.case", object_id=str(case_id))
+    transaction.on_commit(_checkpoint_sqlite_log)
+
+
+def _checkpoint_sqlite_log() -> None:
+    """On SQLite in WAL mode, copy the log into the database file (where secure_delete overwrote the
+    shredded rows) and empty it, so the old pages do not linger in the -wal file."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def months_before(moment: datetime, months: int) -> datetime:

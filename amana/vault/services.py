@@ -180,10 +180,17 @@ def reset_user_key(*, user: User, new_password: str, keyring: Keyring) -> None:
     )
 
 
-def create_survivor_key(*, secret: str) -> SurvivorKey:
+def new_survivor_key(*, secret: str) -> SurvivorKey:
+    """A survivor key locked under her code, not yet saved: the slow key derivation (Argon2id) runs
+    here, so the caller can pay it before its write transaction and keep that transaction short."""
     public_key, private_key = crypto.new_key_pair()
     survivor_key = SurvivorKey(public_key=public_key)
     lock_with_secret(survivor_key, private_key, secret)
+    return survivor_key
+
+
+def create_survivor_key(*, secret: str) -> SurvivorKey:
+    survivor_key = new_survivor_key(secret=secret)
     survivor_key.save()
     return survivor_key
 
