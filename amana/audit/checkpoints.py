@@ -10,12 +10,12 @@ file, fsync, rename, fsync of the directory) so that a crash never leaves half a
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
 
+from amana.core.files import write_durably
 from amana.vault import checkpoints as signatures
 
 _PREFIX = "checkpoint-"
@@ -54,22 +54,6 @@ def signed(*, seq: int, head_hash: str, at: str) -> Checkpoint:
     return Checkpoint(
         seq=seq, head_hash=head_hash, at=at, signature=signatures.sign_checkpoint(seq=seq, head_hash=head_hash, at=at)
     )
-
-
-def write_durably(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a temporary file, fsync, rename, fsync of the directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.partial")
-    with temporary.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.replace(path)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
 
 
 def save(checkpoint: Checkpoint, directory: Path | None = None) -> Path:

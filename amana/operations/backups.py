@@ -28,6 +28,7 @@ from django.utils import timezone
 from amana.audit import checkpoints
 from amana.audit.models import AuditEntry
 from amana.audit.services import AuditChainBroken, ChainProblem, take_checkpoint, verify_chain
+from amana.core.files import fsync_directory
 from amana.vault.backups import BackupUnreadable, SealedWriter, open_backup
 
 FORMAT = "amana-backup-1"
@@ -155,7 +156,7 @@ def make_backup(output_dir: Path | None = None) -> Made:
                 target.flush()
                 os.fsync(target.fileno())
             partial.replace(final)
-            _fsync_directory(output_dir)
+            fsync_directory(output_dir)
     except (OSError, sqlite3.Error) as error:
         partial.unlink(missing_ok=True)
         raise BackupFailed(f"The backup could not be written to {output_dir}: {_describe(error)}.") from None
@@ -163,14 +164,6 @@ def make_backup(output_dir: Path | None = None) -> Made:
         partial.unlink(missing_ok=True)
         raise
     return Made(path=final, checkpoint=checkpoint, audit_problem=audit_problem)
-
-
-def _fsync_directory(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 # Restore ------------------------------------------------------------------------------------

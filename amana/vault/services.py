@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import secrets
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -26,6 +27,7 @@ from django.utils.crypto import salted_hmac
 
 from amana.accounts.models import Organisation, Role, User
 from amana.audit.services import record
+from amana.core.files import fsync_directory
 from amana.vault import crypto, minisign
 from amana.vault.errors import Locked, NoKey, Shredded, Tampered, VaultError, WrongSecret
 from amana.vault.keyring import (
@@ -320,14 +322,22 @@ def seal_file(locker: Locker, stream: BinaryIO) -> str:
     public_key = _current_public_key(locker)
     stored_name = secrets.token_hex(_FILE_NAME_LENGTH // 2)
     path = _file_path(stored_name)
+    new_folder = not path.parent.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
+    if new_folder:
+        fsync_directory(path.parent.parent)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temporary:
         try:
             crypto.encrypt_stream(locker.pk, locker.current_version, public_key, stream, temporary)  # type: ignore[arg-type]  # a file object
+            # On disk before the row that names it is committed: a crash never leaves a record of a
+            # file that is not there.
+            temporary.flush()
+            os.fsync(temporary.fileno())
         except BaseException:
             Path(temporary.name).unlink(missing_ok=True)
             raise
     Path(temporary.name).replace(path)
+    fsync_directory(path.parent)
     return stored_name
 
 

@@ -85,3 +85,23 @@ def test_a_file_moved_to_another_locker_does_not_open(keyrings, case_lockers) ->
     name = vault.seal_file(case_lockers["evidence"], io.BytesIO(b"photo"))
     with pytest.raises(vault.Tampered):
         vault.open_file(case_lockers["care"], name, keyring=keyrings["caseworker"])
+
+
+def test_a_sealed_file_and_its_folder_are_on_disk_before_seal_file_returns(
+    case_lockers, monkeypatch, tmp_path, settings
+) -> None:
+    # Every fsync really happens; the test only notes which path each one was for.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def noting_fsync(descriptor: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", noting_fsync)
+    name = vault.seal_file(case_lockers["evidence"], io.BytesIO(b"evidence bytes"))
+    path = stored_path(name)
+    # The file's contents (under its temporary name, before the rename), then the folder holding it.
+    assert synced[-1] == str(path.parent)
+    assert any(Path(entry).parent == path.parent and entry != str(path.parent) for entry in synced[:-1])

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amana.audit.checkpoints import write_durably
+from amana.core.files import write_durably
 from amana.vault.backups import new_backup_key_pair
 
 
