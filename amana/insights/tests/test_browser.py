@@ -1,0 +1,44 @@
+"""The insights dashboard in Debian's Chromium, as the M&E officer, in Arabic, on an office screen and
+on a phone: the charts are drawn and visible, their bars stand for the months' figures, and the page
+is no wider than the screen."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from amana.community.tests.conftest import sign_in
+
+from .conftest import counted_cases
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+def test_the_officer_sees_the_charts_in_arabic(personas, live_server, browser, width) -> None:
+    for month in (1, 2, 3):
+        counted_cases(personas.ngo, 8, month_reported=date(2025, month, 1))
+    context = browser.new_context(locale="ar", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, personas.me_officer)
+        page.goto(f"{live_server.url}/staff/insights/?first=2025-01&last=2025-03")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        charts = page.locator("figure.chart svg")
+        assert charts.count() >= 2
+        for index in range(charts.count()):
+            chart = charts.nth(index)
+            chart.scroll_into_view_if_needed()
+            box: Any = chart.bounding_box()
+            assert chart.is_visible() and box["width"] > 100 and box["height"] > 20, index
+            assert box["x"] >= -1 and box["x"] + box["width"] <= width + 1, index
+        # Each month, with eight reports, is a drawn bar shown with its number.
+        first = charts.first
+        assert first.locator("rect").count() == 3
+        values = [value.strip() for value in first.locator("text.chart__value").all_text_contents()]
+        assert values in (["8", "8", "8"], ["٨", "٨", "٨"]), values
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
