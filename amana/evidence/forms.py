@@ -6,11 +6,13 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from amana.channel.forms import MultipleFileField, MultipleFileInput
 from amana.channel.uploads import check_evidence_files
+from amana.evidence.chat_import import AccountChat, DateExample
 from amana.evidence.identifiers import MAX_IDENTIFIERS, Identifier, parse_identifiers
 from amana.evidence.selectors import PACKAGE_COMPARTMENTS
 from amana.vault.services import Compartment
@@ -83,19 +85,36 @@ class AddFilesForm(forms.Form):
 
 
 class ChatExportForm(forms.Form):
+    """The export, and the two choices an export may need: how to read its dates, which chat to read."""
+
     export = forms.FileField(
         label=_("The exported chat: a WhatsApp .txt or .zip file, or Telegram's result.json (or a zip of it)"),
+        help_text=_(
+            "From Telegram Desktop, choose “Export chat history” and, under Format, “Machine-readable JSON”: "
+            "the HTML export cannot be read reliably."
+        ),
         error_messages={
             "required": _("Choose the exported chat file."),
             "empty": _("The file is empty. Please choose it again."),
             "invalid": _("The file could not be read. Please choose it again."),
         },
     )
+    date_order = forms.ChoiceField(
+        label=_("How are the dates in this chat written?"),
+        required=False,
+        choices=[("dmy", _("Day first")), ("mdy", _("Month first"))],
+        widget=forms.RadioSelect,
+    )
+    chat = forms.IntegerField(
+        label=_("Which chat is the one with the extortionist?"), required=False, min_value=0, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args: Any, too_large: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.too_large = too_large or []
         self.fields["export"].required = not self.too_large
+        self.asks_date_order = False
+        self.asks_chat = False
 
     def clean_export(self) -> Any:
         if self.too_large:
@@ -106,6 +125,33 @@ class ChatExportForm(forms.Form):
                 code="too_large",
             )
         return self.cleaned_data["export"]
+
+    def ask_date_order(self, examples: list[DateExample]) -> None:
+        """Offer both readings, each shown on the export's own lines."""
+
+        def reading(order: str) -> str:
+            return "; ".join(
+                _("“%(line)s” is %(date)s")
+                % {"line": example.line, "date": date_format(getattr(example, order), "DATETIME_FORMAT")}
+                for example in examples
+            )
+
+        self.asks_date_order = True
+        self.fields["date_order"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            ("dmy", _("Day first: %(readings)s") % {"readings": reading("day_first")}),
+            ("mdy", _("Month first: %(readings)s") % {"readings": reading("month_first")}),
+        ]
+
+    def ask_chat(self, chats: list[AccountChat]) -> None:
+        self.asks_chat = True
+        self.fields["chat"].widget.choices = [
+            (
+                chat.index,
+                ngettext("%(name)s (%(count)s message)", "%(name)s (%(count)s messages)", chat.messages)
+                % {"name": chat.name or "—", "count": chat.messages},
+            )
+            for chat in chats
+        ]
 
 
 class ConfirmIdentifiersForm(forms.Form):

@@ -135,11 +135,15 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 _BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u200b\u3000"), " ")
 _CLEAN = {**_DIGITS, **_BIDI, **_SPACES}
+# Harakat, the superscript alef and the tatweel too: ``المُرفق`` is ``المرفق``.
+_CLEAN_AND_HARAKAT = {**_CLEAN, **dict.fromkeys([*range(0x064B, 0x0660), 0x0670, 0x0640])}
 
 
-def clean_text(value: str) -> str:
+def clean_text(value: str, *, drop_harakat: bool = False) -> str:
     """Western digits, no direction marks, plain spaces; what every parser here starts from."""
-    return value.translate(_CLEAN)
+    if value.isascii():
+        return value
+    return value.translate(_CLEAN_AND_HARAKAT if drop_harakat else _CLEAN)
 
 
 # --- phone numbers ----------------------------------------------------------------------------
@@ -201,7 +205,7 @@ def normalise_handle(kind: str, value: str) -> Identifier:
         return found
     if kind == IdentifierKind.PHONE:
         return normalise_phone(text)
-    platform = _PLATFORMS.get(IdentifierKind(kind)) if kind in IdentifierKind.values else None
+    platform = _PLATFORMS.get(kind)  # type: ignore[call-overload]  # a plain string finds the same member
     if platform is None:
         raise PlatformNotGiven(value)
     handle = text.removeprefix("@").strip().casefold()
@@ -238,10 +242,14 @@ _HOSTS = {
 # Short links that only a request to the platform could resolve.
 _SHORT_LINK_HOSTS = {"vm.tiktok.com", "vt.tiktok.com", "fb.watch", "t.snapchat.com"}
 _URL_HOSTS = "|".join(re.escape(host) for host in sorted({*_HOSTS, *_SHORT_LINK_HOSTS}, key=len, reverse=True))
-# A link to one of the platforms inside a sentence, with or without a scheme.
+# A link to one of the platforms inside a sentence, with or without a scheme. It may start only where
+# a word starts and its parts are bounded, so that a run of letters costs time in proportion to its
+# length (an unanchored ``(?:[a-z0-9-]+\.)*`` retries at every letter: quadratic).
+_LINK_TAIL = r"[^\s<>\"'،؛)\]]{0,2000}"
 URL_PATTERN = re.compile(
-    rf"(?:(?:https?|tg|whatsapp)://)?(?:[a-z0-9-]+\.)*(?:{_URL_HOSTS})(?:[/?][^\s<>\"'،؛)\]]*)?"
-    r"|tg://resolve\?[^\s<>\"'،؛)\]]+|whatsapp://send\?[^\s<>\"'،؛)\]]+",
+    rf"(?<![\w.\-/:@])(?:(?:https?|tg|whatsapp)://)?(?:[a-z0-9-]{{1,63}}\.){{0,8}}(?:{_URL_HOSTS})(?![\w\-])"
+    rf"(?:[/?]{_LINK_TAIL})?"
+    rf"|(?<![\w.\-/:@])tg://resolve\?{_LINK_TAIL}|(?<![\w.\-/:@])whatsapp://send\?{_LINK_TAIL}",
     re.IGNORECASE,
 )
 
@@ -468,38 +476,66 @@ def parse_identifiers(text: str) -> ParsedIdentifiers:
 # --- identifiers mentioned in a message -------------------------------------------------------
 
 _MENTIONED_HANDLE = re.compile(
-    rf"(?<!\w)(?P<label>{_LABEL_WORDS})\s*(?:(?:[:\uff1a=]\s*@?)|@)(?P<handle>[A-Za-z0-9._-]{{1,50}})", re.IGNORECASE
+    rf"(?<!\w)(?P<label>{_LABEL_WORDS})\s{{0,3}}(?:(?:[:\uff1a=]\s{{0,3}}@?)|@)(?P<handle>[A-Za-z0-9._-]{{1,50}})",
+    re.IGNORECASE,
 )
 _ENOUGH_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
+# A run of 7 to 17 digits, with the spaces, dashes and brackets people put between them; bounded,
+# and it cannot start inside a longer run, so a page of digits costs time in proportion to its length.
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d(?:[ \-()]{0,2}\d){6,16}(?![\w])")
+
+
+@functools.lru_cache(maxsize=4096)  # a chat names the same few numbers again and again
+def _link_identifier(link: str) -> Identifier | None:
+    try:
+        return parse_identifier(link)
+    except IdentifierError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _phone_identifier(candidate: str, region: str) -> Identifier | None:
+    try:
+        return normalise_phone(candidate, region)
+    except IdentifierError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _handle_identifier(kind: str, handle: str) -> Identifier | None:
+    try:
+        return normalise_handle(kind, handle)
+    except IdentifierError:
+        return None
 
 
 def find_identifiers_in_text(text: str, region: str = DEFAULT_REGION) -> list[Identifier]:
     """Identifiers mentioned in a message: platform links, phone numbers, and handles after a platform word.
 
-    Never raises: what is not a valid identifier is simply not proposed.
+    Never raises: what is not a valid identifier is simply not proposed. Each kind is looked for
+    only when the text holds what it needs (a dot, a colon or @, enough digits), because this runs
+    on every message of an export.
     """
-    found: list[Identifier] = []
+    found: list[Identifier | None] = []
     cleaned = clean_text(text)
     remainder = cleaned
-    for match in URL_PATTERN.finditer(cleaned):
-        remainder = remainder.replace(match.group(0), " ")
-        try:
-            found.append(parse_identifier(match.group(0).rstrip(".!?")))
-        except IdentifierError:
-            continue
-    for match in _MENTIONED_HANDLE.finditer(remainder):
-        label_kind = _LABELS[match.group("label").casefold()]
-        if label_kind == IdentifierKind.PHONE:
-            continue  # phone numbers are found below, whatever word comes before them
-        try:
-            found.append(normalise_handle(label_kind, match.group("handle").rstrip(".")))
-        except IdentifierError:
-            continue
+    if "." in cleaned or "://" in cleaned:
+        kept: list[str] = []
+        end = 0
+        for match in URL_PATTERN.finditer(cleaned):
+            kept.append(cleaned[end : match.start()])
+            end = match.end()
+            found.append(_link_identifier(match.group(0).rstrip(".!?")[:MAX_VALUE_LENGTH]))
+        # What is left once the links are taken out (each replaced by a space) is read for the rest.
+        remainder = " ".join([*kept, cleaned[end:]])
+    if any(mark in remainder for mark in ("@", ":", "=", "\uff1a")):
+        for match in _MENTIONED_HANDLE.finditer(remainder):
+            label_kind = _LABELS[match.group("label").casefold()]
+            if label_kind != IdentifierKind.PHONE:  # phone numbers are found below, whatever word comes before
+                found.append(_handle_identifier(label_kind, match.group("handle").rstrip(".")))
     if _ENOUGH_DIGITS.search(remainder):
-        for number in phonenumbers.PhoneNumberMatcher(remainder, region, leniency=phonenumbers.Leniency.VALID):
-            e164 = phonenumbers.format_number(number.number, phonenumbers.PhoneNumberFormat.E164)
-            found.append(Identifier(IdentifierKind.PHONE, e164))
-    return list(dict.fromkeys(found))
+        found.extend(_phone_identifier(match.group(0), region) for match in _PHONE_CANDIDATE.finditer(remainder))
+    return list(dict.fromkeys(identifier for identifier in found if identifier is not None))
 
 
 @functools.lru_cache(maxsize=1024)  # a chat has few senders and many messages from each

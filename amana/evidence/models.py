@@ -90,7 +90,13 @@ class CustodyEvent(models.Model):
 
 
 class ChatTimeline(models.Model):
-    """An imported chat export: the timeline, problems and proposed identifiers, sealed in the evidence locker."""
+    """An imported chat export, sealed in the evidence locker.
+
+    ``timeline_sealed`` holds what the page shows above the messages (source, chat name, problems,
+    proposed identifiers); the messages are sealed in :class:`ChatTimelinePage` rows, a page each,
+    so that reading one page opens only that page. Timelines imported before pages existed hold
+    their messages in ``timeline_sealed`` too (``page_count`` 0).
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="chat_timelines")
     source = models.CharField(max_length=10)  # "whatsapp" or "telegram"
@@ -102,12 +108,30 @@ class ChatTimeline(models.Model):
     imported_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     imported_at = models.DateTimeField()
     identifiers_reviewed_at = models.DateTimeField(null=True, blank=True)
+    page_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
 
     def __str__(self) -> str:
         return f"chat timeline {self.pk}"
+
+
+class ChatTimelinePage(models.Model):
+    """One page of a timeline's messages, sealed: a JSON list of messages, each with ``line``, ``at``
+    (ISO time), ``sender``, ``text``, ``attachments`` (file names), ``media_omitted`` and ``notice``.
+    """
+
+    timeline = models.ForeignKey(ChatTimeline, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()  # from 0
+    sealed = models.BinaryField()
+
+    class Meta:
+        ordering = ["timeline", "number"]
+        constraints = [models.UniqueConstraint(fields=["timeline", "number"], name="one_page_per_number")]
+
+    def __str__(self) -> str:
+        return f"chat timeline {self.timeline_id} page {self.number}"
 
 
 class EvidencePackage(models.Model):

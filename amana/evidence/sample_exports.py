@@ -50,7 +50,8 @@ class SampleMessage:
 def conversation(count: int, *, seed: int = 6, start: datetime | None = None) -> list[SampleMessage]:
     """``count`` messages between the survivor and an unsaved number, over several days, in order."""
     chooser = random.Random(seed)  # noqa: S311  # not for secrets: a fixed seed gives the same export every run
-    moment = start or datetime(2023, 3, 7, 9, 5, 12, tzinfo=BAGHDAD)
+    # From the 17th, so that day-first and month-first dates cannot be confused.
+    moment = start or datetime(2023, 3, 17, 9, 5, 12, tzinfo=BAGHDAD)
     messages = []
     for index in range(count):
         moment += timedelta(minutes=chooser.randint(1, 400), seconds=chooser.randint(0, 59))

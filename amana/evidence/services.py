@@ -24,10 +24,11 @@ from amana.audit.services import record
 from amana.cases.models import Case, EvidenceFile, Sender, Since
 from amana.channel.uploads import sniff
 from amana.evidence import matching, selectors
-from amana.evidence.chat_import import ChatImport, import_chat_export
+from amana.evidence.chat_import import ChatImport, ChatMessage, import_chat_export
 from amana.evidence.identifiers import Identifier, IdentifierKind, parse_identifiers
 from amana.evidence.models import (
     ChatTimeline,
+    ChatTimelinePage,
     CustodyAction,
     CustodyEvent,
     EvidenceItem,
@@ -101,37 +102,75 @@ class Incoming:
     stream: BinaryIO
 
 
-def _seal_one(
-    *, case: Case, incoming: Incoming, by: User | None, channel: str, stored: list[str], chat: ChatTimeline | None
-) -> EvidenceItem:
+@dataclass(frozen=True)
+class _Sealed:
+    """A file sealed in the media folder, with what its rows will say about it."""
+
+    stored_name: str
+    details_sealed: bytes
+    size: int
+    sha256: str
+    kind: str
+
+
+def _seal_stream(*, sealer: vault.BatchSealer, incoming: Incoming, stored: list[str]) -> _Sealed:
+    """Seal one file while its SHA-256 is computed from the same bytes; its name and type sealed beside it."""
     reader = HashingReader(incoming.stream)
-    stored_name = vault.seal_file(case.evidence_locker, io.BufferedReader(reader, CHUNK))
+    stored_name = sealer.seal_file(io.BufferedReader(reader, CHUNK))
     stored.append(stored_name)
-    now = timezone.now()
-    details = {"name": incoming.name, "content_type": incoming.content_type}
-    evidence = EvidenceFile.objects.create(
-        case=case,
+    details = json.dumps({"name": incoming.name, "content_type": incoming.content_type}, ensure_ascii=False)
+    return _Sealed(
         stored_name=stored_name,
-        details_sealed=_seal_json(case.evidence_locker, details),
+        details_sealed=sealer.seal(details),
         size=reader.size,
-        sender=Sender.STAFF,
-        added_by=by,
-    )
-    item = EvidenceItem.objects.create(
-        file=evidence,
-        case=case,
         sha256=reader.digest.hexdigest(),
-        hash_taken=HashTaken.AT_INTAKE,
         kind=kind_of(incoming.content_type),
-        intake_channel=channel,
-        received_by=by,
-        received_at=now,
-        chat=chat,
     )
-    CustodyEvent.objects.create(
-        item=item, action=CustodyAction.RECEIVED, by=by, by_label=_label(by), by_role=role_of(by), at=now
+
+
+def _record_sealed(
+    *, case: Case, sealed: list[_Sealed], by: User | None, channel: str, chat: ChatTimeline | None
+) -> list[EvidenceItem]:
+    """The rows of sealed files (file, custody record, first custody event): three bulk inserts for any number."""
+    now = timezone.now()
+    files = EvidenceFile.objects.bulk_create(
+        [
+            EvidenceFile(
+                case=case,
+                stored_name=one.stored_name,
+                details_sealed=one.details_sealed,
+                size=one.size,
+                sender=Sender.STAFF,
+                added_by=by,
+            )
+            for one in sealed
+        ]
     )
-    return item
+    items = EvidenceItem.objects.bulk_create(
+        [
+            EvidenceItem(
+                file=file,
+                case=case,
+                sha256=one.sha256,
+                hash_taken=HashTaken.AT_INTAKE,
+                kind=one.kind,
+                intake_channel=channel,
+                received_by=by,
+                received_at=now,
+                chat=chat,
+            )
+            for file, one in zip(files, sealed, strict=True)
+        ]
+    )
+    CustodyEvent.objects.bulk_create(
+        [
+            CustodyEvent(
+                item=item, action=CustodyAction.RECEIVED, by=by, by_label=_label(by), by_role=role_of(by), at=now
+            )
+            for item in items
+        ]
+    )
+    return items
 
 
 def _seal_all(
@@ -140,10 +179,9 @@ def _seal_all(
     """Seal each file; on any failure remove the sealed files already written (the rows roll back)."""
     stored: list[str] = []
     try:
-        return [
-            _seal_one(case=case, incoming=incoming, by=by, channel=channel, stored=stored, chat=chat)
-            for incoming in files
-        ]
+        sealer = vault.BatchSealer(case.evidence_locker)
+        sealed = [_seal_stream(sealer=sealer, incoming=incoming, stored=stored) for incoming in files]
+        return _record_sealed(case=case, sealed=sealed, by=by, channel=channel, chat=chat)
     except BaseException:
         for stored_name in stored:
             vault.delete_file(stored_name)
@@ -245,29 +283,19 @@ def record_download(*, evidence: EvidenceFile, keyring: vault.Keyring, by: User)
 
 
 class _AttachmentSealer:
-    """Receives the media files of an export one by one and seals each as evidence of the case."""
+    """Receives the media files of an export one by one and seals each; their rows are written together."""
 
-    def __init__(self, case: Case, by: User, stored: list[str]) -> None:
-        self.case = case
-        self.by = by
+    def __init__(self, case: Case, stored: list[str]) -> None:
+        self.sealer = vault.BatchSealer(case.evidence_locker)
         self.stored = stored
-        self.items: list[EvidenceItem] = []
+        self.sealed: list[_Sealed] = []
 
     def __call__(self, name: str, stream: BinaryIO) -> None:
         head = stream.read(2048)
         content_type = sniff(name, head) or "application/octet-stream"
         whole = _Prefixed(head, stream)
         incoming = Incoming(name=name.rsplit("/", 1)[-1], content_type=content_type, stream=whole)  # type: ignore[arg-type]  # a binary stream
-        self.items.append(
-            _seal_one(
-                case=self.case,
-                incoming=incoming,
-                by=self.by,
-                channel=IntakeChannel.CHAT_IMPORT,
-                stored=self.stored,
-                chat=None,
-            )
-        )
+        self.sealed.append(_seal_stream(sealer=self.sealer, incoming=incoming, stored=self.stored))
 
 
 class _Prefixed(io.RawIOBase):
@@ -295,23 +323,29 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
-def _timeline_document(result: ChatImport) -> dict[str, Any]:
-    """What is sealed: the messages, the problems (as read in the importer's language) and the proposals."""
+# Messages sealed together as one page of the timeline; the timeline page shows one such page.
+TIMELINE_PAGE_SIZE = 200
+
+
+def _timeline_entry(message: ChatMessage) -> dict[str, Any]:
+    """One message as it is sealed and shown: who, when, what was written, which files."""
+    return {
+        "line": message.line,
+        "at": message.sent_at.isoformat(),
+        "sender": message.sender,
+        "text": message.text,
+        "attachments": message.attachments,
+        "media_omitted": message.media_omitted,
+        "notice": message.is_notice,
+    }
+
+
+def _timeline_header(result: ChatImport) -> dict[str, Any]:
+    """What is sealed beside the pages: the problems (in the importer's language) and the proposals."""
     return {
         "source": result.source,
         "chat_name": result.chat_name,
-        "messages": [
-            {
-                "line": message.line,
-                "at": message.sent_at.isoformat(),
-                "sender": message.sender,
-                "text": message.text,
-                "attachments": message.attachments,
-                "media_omitted": message.media_omitted,
-                "notice": message.is_notice,
-            }
-            for message in result.messages
-        ],
+        "encoding": result.encoding,
         "problems": [str(problem) for problem in result.problems],
         "proposals": [
             {
@@ -325,43 +359,83 @@ def _timeline_document(result: ChatImport) -> dict[str, Any]:
     }
 
 
+def _seal_pages(timeline: ChatTimeline, messages: list[ChatMessage], sealer: vault.BatchSealer) -> None:
+    entries = [_timeline_entry(message) for message in messages]
+    ChatTimelinePage.objects.bulk_create(
+        [
+            ChatTimelinePage(
+                timeline=timeline,
+                number=number,
+                sealed=sealer.seal(json.dumps(entries[start : start + TIMELINE_PAGE_SIZE], ensure_ascii=False)),
+            )
+            for number, start in enumerate(range(0, len(entries), TIMELINE_PAGE_SIZE))
+        ]
+    )
+
+
+def _her_own(case: Case, keyring: vault.Keyring | None) -> list[Identifier]:
+    """The number she gave as hers, so that it is never proposed as the extortionist's."""
+    if keyring is None:
+        return []
+    try:
+        identity = selectors.open_identity(case, keyring=keyring)
+    except vault.VaultError:
+        return []
+    return parse_identifiers(str(identity.get("contact_phone") or "")).identifiers
+
+
 @transaction.atomic
-def import_chat(*, case: Case, upload: Any, by: User, export_name: str) -> ChatTimeline:
+def import_chat(
+    *,
+    case: Case,
+    upload: Any,
+    by: User,
+    export_name: str,
+    keyring: vault.Keyring | None = None,
+    date_order: str = "",
+    chat: int | None = None,
+) -> ChatTimeline:
     """Import a chat export into a case.
 
-    Steps: seal the export itself as evidence (its SHA-256 is that of the file as received), read
-    it with ``chat_import`` while its media files are sealed one by one, seal the timeline in the
-    evidence locker, record the import. Raises ``ChatImportError`` when nothing could be read; then
-    nothing is kept (the transaction rolls back and sealed files are removed).
+    Steps: read it with ``chat_import`` while its media files are sealed one by one (her own
+    number, when her identity can be opened, is never proposed as his); seal the export itself as
+    evidence (its SHA-256 is that of the file as received); seal the timeline's header and its pages
+    in the evidence locker; write the rows of every sealed file in a few bulk inserts; record the
+    import. ``date_order`` and ``chat`` are the caseworker's answers when the export asked. Raises
+    ``ChatImportError`` when nothing could be read; then nothing is kept (the transaction rolls
+    back and sealed files are removed).
     """
     stored: list[str] = []
-    sealer = _AttachmentSealer(case, by, stored)
+    media = _AttachmentSealer(case, stored)
     try:
         upload.seek(0)
         content_type = "application/zip" if upload.read(2) == b"PK" else "text/plain"
         upload.seek(0)
-        result = import_chat_export(upload, on_attachment=sealer)
-        upload.seek(0)
-        export = _seal_one(
-            case=case,
-            incoming=Incoming(name=export_name, content_type=content_type, stream=upload),
-            by=by,
-            channel=IntakeChannel.CHAT_IMPORT,
-            stored=stored,
-            chat=None,
+        result = import_chat_export(
+            upload, on_attachment=media, date_order=date_order, chat=chat, own=_her_own(case, keyring)
         )
+        upload.seek(0)
+        export = _seal_stream(
+            sealer=media.sealer,
+            incoming=Incoming(name=export_name, content_type=content_type, stream=upload),
+            stored=stored,
+        )
+        (export_item,) = _record_sealed(case=case, sealed=[export], by=by, channel=IntakeChannel.CHAT_IMPORT, chat=None)
         timeline = ChatTimeline.objects.create(
             case=case,
             source=result.source,
-            export=export,
-            timeline_sealed=_seal_json(case.evidence_locker, _timeline_document(result)),
+            export=export_item,
+            timeline_sealed=media.sealer.seal(json.dumps(_timeline_header(result), ensure_ascii=False)),
             message_count=len(result.messages),
-            attachment_count=len(sealer.items),
+            attachment_count=len(media.sealed),
             problem_count=len(result.problems),
             imported_by=by,
             imported_at=timezone.now(),
+            page_count=-(-len(result.messages) // TIMELINE_PAGE_SIZE),
         )
-        EvidenceItem.objects.filter(pk__in=[item.pk for item in [export, *sealer.items]]).update(chat=timeline)
+        _record_sealed(case=case, sealed=media.sealed, by=by, channel=IntakeChannel.CHAT_IMPORT, chat=timeline)
+        EvidenceItem.objects.filter(pk=export_item.pk).update(chat=timeline)
+        _seal_pages(timeline, result.messages, media.sealer)
     except BaseException:
         for stored_name in stored:
             vault.delete_file(stored_name)
@@ -414,11 +488,38 @@ def confirm_identifiers(
     return added
 
 
-def open_timeline(timeline: ChatTimeline, *, keyring: vault.Keyring) -> dict[str, Any]:
+def open_timeline_header(timeline: ChatTimeline, *, keyring: vault.Keyring) -> dict[str, Any]:
+    """Source, chat name, problems and proposals (and, for a timeline sealed before pages, its messages)."""
     data: dict[str, Any] = json.loads(
         vault.open_text(timeline.case.evidence_locker, bytes(timeline.timeline_sealed), keyring=keyring)
     )
     return data
+
+
+def open_timeline_page(timeline: ChatTimeline, number: int, *, keyring: vault.Keyring) -> list[dict[str, Any]]:
+    """The messages of one page (from 0): only that page is opened."""
+    if not timeline.page_count:
+        messages: list[dict[str, Any]] = open_timeline_header(timeline, keyring=keyring).get("messages", [])
+        return messages[number * TIMELINE_PAGE_SIZE : (number + 1) * TIMELINE_PAGE_SIZE]
+    page = ChatTimelinePage.objects.filter(timeline=timeline, number=number).first()
+    if page is None:
+        return []
+    entries: list[dict[str, Any]] = json.loads(
+        vault.open_text(timeline.case.evidence_locker, bytes(page.sealed), keyring=keyring)
+    )
+    return entries
+
+
+def open_timeline(timeline: ChatTimeline, *, keyring: vault.Keyring) -> dict[str, Any]:
+    """The whole timeline: the header with every message under ``messages`` (each page opened in turn)."""
+    document = open_timeline_header(timeline, keyring=keyring)
+    if timeline.page_count:
+        document["messages"] = [
+            entry
+            for page in ChatTimelinePage.objects.filter(timeline=timeline).order_by("number").iterator()
+            for entry in json.loads(vault.open_text(timeline.case.evidence_locker, bytes(page.sealed), keyring=keyring))
+        ]
+    return document
 
 
 # Evidence package ---------------------------------------------------------------------------

@@ -23,14 +23,13 @@ from amana.cases.selectors import CASE_ROLES
 # One way for every case page to get the member's keyring (or send her to sign in again).
 from amana.channel.uploads import BoundedMemoryUploadHandler, evidence_upload, too_large_names
 from amana.evidence import matching, selectors, services
-from amana.evidence.chat_import import ChatImportError
+from amana.evidence.chat_import import ChatImportError, DatesAmbiguous, WholeAccountExport
 from amana.evidence.forms import AddFilesForm, ChatExportForm, ConfirmIdentifiersForm, PackageForm, PdqForm
 from amana.evidence.models import CustodyAction
 from amana.evidence.pdq import ImageNotHashable, compute_pdq
 from amana.vault import services as vault
 from amana.vault.services import VaultError
 
-TIMELINE_PAGE_SIZE = 200
 ALERTS_PAGE_SIZE = 25
 
 
@@ -137,8 +136,20 @@ def import_chat(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRe
         return _evidence_page(request, reference, keyring, status=400, chat_form=form)
     upload = form.cleaned_data["export"]
     try:
-        timeline = services.import_chat(case=case, upload=upload, by=request.user, export_name=upload.name or "")  # type: ignore[arg-type]
+        timeline = services.import_chat(
+            case=case,
+            upload=upload,
+            by=request.user,  # type: ignore[arg-type]  # verified staff
+            export_name=upload.name or "",
+            keyring=keyring,
+            date_order=form.cleaned_data["date_order"],
+            chat=form.cleaned_data["chat"],
+        )
     except ChatImportError as error:
+        if isinstance(error, DatesAmbiguous):
+            form.ask_date_order(error.examples)
+        if isinstance(error, WholeAccountExport) and error.chats:
+            form.ask_chat(error.chats)
         form.add_error("export", error.message)
         return _evidence_page(request, reference, keyring, status=400, chat_form=form)
     messages.success(
@@ -156,21 +167,23 @@ def import_chat(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRe
 def _timeline_page(
     request: HttpRequest, reference: str, timeline_id: int, keyring: Any, form: Any = None, status: int = 200
 ) -> HttpResponse:
+    """The header of the timeline and one page of its messages; only that page is unsealed."""
     timeline = selectors.get_timeline_for(request.user, reference, timeline_id)  # type: ignore[arg-type]
+    page = Paginator(range(timeline.message_count), services.TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
     try:
-        document = services.open_timeline(timeline, keyring=keyring)
+        header = services.open_timeline_header(timeline, keyring=keyring)
+        entries = services.open_timeline_page(timeline, page.number - 1, keyring=keyring)
     except VaultError:
         messages.error(request, _("This chat cannot be opened: its keys are missing or it was changed."))
         return redirect("evidence:case", reference=reference)
-    page = Paginator(document.get("messages", []), TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    form = form or ConfirmIdentifiersForm(proposals=document.get("proposals", []))
+    form = form or ConfirmIdentifiersForm(proposals=header.get("proposals", []))
     context = {
         "case": timeline.case,
         "timeline": timeline,
         "page": page,
-        "messages_page": services.with_times(page.object_list),
-        "problems": document.get("problems", []),
-        "proposals": document.get("proposals", []),
+        "messages_page": services.with_times(entries),
+        "problems": header.get("problems", []),
+        "proposals": header.get("proposals", []),
         "form": form,
         "proposal_rows": list(zip(form["chosen"], form.proposals.values(), strict=True)),
     }
@@ -192,7 +205,7 @@ def timeline_page(request: HttpRequest, reference: str, timeline_id: int, *, key
 def confirm_identifiers(request: HttpRequest, reference: str, timeline_id: int, *, keyring: Any) -> HttpResponse:
     timeline = selectors.get_timeline_for(request.user, reference, timeline_id)  # type: ignore[arg-type]
     try:
-        document = services.open_timeline(timeline, keyring=keyring)
+        document = services.open_timeline_header(timeline, keyring=keyring)
     except VaultError:
         messages.error(request, _("This chat cannot be opened: its keys are missing or it was changed."))
         return redirect("evidence:case", reference=reference)

@@ -319,7 +319,10 @@ def _file_path(stored_name: str) -> Path:
 
 def seal_file(locker: Locker, stream: BinaryIO) -> str:
     """Encrypt a stream into the media folder under a meaningless name, in constant memory."""
-    public_key = _current_public_key(locker)
+    return _seal_file(locker, _current_public_key(locker), stream)
+
+
+def _seal_file(locker: Locker, public_key: bytes, stream: BinaryIO) -> str:
     stored_name = secrets.token_hex(_FILE_NAME_LENGTH // 2)
     path = _file_path(stored_name)
     new_folder = not path.parent.exists()
@@ -339,6 +342,24 @@ def seal_file(locker: Locker, stream: BinaryIO) -> str:
     Path(temporary.name).replace(path)
     fsync_directory(path.parent)
     return stored_name
+
+
+class BatchSealer:
+    """Seals many values and files to one locker, reading its current public key once.
+
+    For imports that seal thousands of things at a time (a chat's media and timeline pages).
+    """
+
+    def __init__(self, locker: Locker) -> None:
+        self.locker = locker
+        self._public_key = _current_public_key(locker)
+
+    def seal(self, data: bytes | str) -> bytes:
+        plaintext = data.encode() if isinstance(data, str) else data
+        return crypto.encrypt_message(self.locker.pk, self.locker.current_version, self._public_key, plaintext)
+
+    def seal_file(self, stream: BinaryIO) -> str:
+        return _seal_file(self.locker, self._public_key, stream)
 
 
 def open_file(locker: Locker, stored_name: str, *, keyring: Keyring) -> Iterator[bytes]:

@@ -2,16 +2,21 @@
 
 ``import_chat_export(file)`` takes what the survivor's phone exported: a WhatsApp ``.txt``, a
 WhatsApp ``.zip`` with media, a Telegram ``result.json`` or a zip holding one. The kind of file is
-recognised from its content, never from its name. Media files are handed, as streams, to
-``on_attachment(name, stream)``; nothing is ever written to disk here.
+recognised from its content, never from its name; exports of other kinds (Signal, Telegram's HTML)
+are named for what they are. Media files are handed, as streams, to ``on_attachment(name, stream)``;
+nothing is ever written to disk here. Every failure is a :class:`ChatImportError` with a sentence
+for the caseworker.
 """
 
 from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import tzinfo
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
@@ -28,39 +33,51 @@ from amana.evidence.chat_import.archive import (
     DamagedMember,
     MemberTooLarge,
     SafeArchive,
+    decode_text,
     display_name,
     open_archive,
-    safe_lines,
-    text_stream,
 )
 from amana.evidence.chat_import.results import (
+    AccountChat,
+    ChatFileDamaged,
     ChatImport,
     ChatImportError,
     ChatMessage,
+    ChatNotInExport,
     Collector,
     ExportTooLarge,
     ImportLimits,
     ImportProblem,
     NotAChatExport,
     ProposedIdentifier,
+    SignalExport,
+    TelegramHtmlExport,
     WholeAccountExport,
 )
 from amana.evidence.chat_import.telegram import parse_telegram
-from amana.evidence.chat_import.whatsapp import parse_whatsapp
+from amana.evidence.chat_import.whatsapp import DateExample, DatesAmbiguous, parse_whatsapp
+from amana.evidence.identifiers import Identifier
 
 __all__ = [
+    "AccountChat",
     "ArchiveTooLarge",
     "ArchiveTooManyFiles",
     "ArchiveUnreadable",
     "AttachmentHandler",
+    "ChatFileDamaged",
     "ChatImport",
     "ChatImportError",
     "ChatMessage",
+    "ChatNotInExport",
+    "DateExample",
+    "DatesAmbiguous",
     "ExportTooLarge",
     "ImportLimits",
     "ImportProblem",
     "NotAChatExport",
     "ProposedIdentifier",
+    "SignalExport",
+    "TelegramHtmlExport",
     "WholeAccountExport",
     "import_chat_export",
 ]
@@ -69,6 +86,10 @@ __all__ = [
 AttachmentHandler = Callable[[str, BinaryIO], None]
 
 _CHAT_NAME_HINTS = ("whatsapp", "واتساب", "chat", "محادثة", "دردشة")
+# Signal has no export of its own; the tools people use write a "chat.md" per conversation, or
+# headers such as "Conversation:" and "From:" before each message.
+_SIGNAL_TEXT = re.compile(rb"^(?:Conversation|From|Type|Sent|Received): .{1,200}$", re.MULTILINE)
+_HTML = re.compile(rb"^\s*(?:<!DOCTYPE html|<html)", re.IGNORECASE)
 
 
 def import_chat_export(
@@ -77,10 +98,16 @@ def import_chat_export(
     tz: tzinfo | None = None,
     on_attachment: AttachmentHandler | None = None,
     limits: ImportLimits | None = None,
+    date_order: str = "",
+    chat: int | None = None,
+    own: Iterable[Identifier] = (),
 ) -> ChatImport:
     """Read an export. Raises a :class:`ChatImportError` only when nothing at all could be imported.
 
     ``tz`` is the phone's time zone (WhatsApp writes local times without one); amana's own by default.
+    ``date_order`` ("dmy" or "mdy") is the caseworker's choice when the file could not tell
+    (:class:`DatesAmbiguous`); ``chat`` the chat she picked from a whole Telegram account
+    (:class:`WholeAccountExport`); ``own`` her own numbers and accounts, never proposed as his.
     """
     limits = limits or ImportLimits()
     tz = tz or ZoneInfo(settings.TIME_ZONE)
@@ -89,20 +116,49 @@ def import_chat_export(
     stream.seek(0)
     if not head.strip():
         raise NotAChatExport()
-    if head.startswith(b"PK"):
-        return _import_archive(stream, tz, on_attachment, limits)
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        result = ChatImport(source="telegram")
-        collector = Collector(result, limits)
-        result.messages = parse_telegram(_read_bounded(stream, limits), result, collector, tz)
+    collector = Collector(ChatImport(source="whatsapp"), limits, own)
+    reading = _Reading(tz=tz, date_order=date_order, chat=chat, collector=collector)
+    try:
+        if head.startswith(b"PK"):
+            return _import_archive(stream, reading, on_attachment)
+        return _import_text(_read_bounded(stream, limits), reading)
+    except (DamagedMember, MemberTooLarge, zipfile.BadZipFile, zlib.error, EOFError) as error:
+        # What the checks above did not catch: a damaged archive, a member lying about its size.
+        raise ArchiveUnreadable() from error
+
+
+class _Reading:
+    """What one import needs to know besides the bytes."""
+
+    def __init__(self, *, tz: tzinfo, date_order: str, chat: int | None, collector: Collector) -> None:
+        self.tz = tz
+        self.date_order = date_order
+        self.chat = chat
+        self.collector = collector
+
+
+def _import_text(data: bytes, reading: _Reading, *, attached: bool = False) -> ChatImport:
+    """A chat text or a result.json, already read; ``attached`` when its media come with it."""
+    collector = reading.collector
+    start = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"{"):
+        collector.result.source = "telegram"
+        collector.result.messages = parse_telegram(data, collector, reading.tz, chat=reading.chat)
         return collector.finish()
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if _HTML.match(start):
+        raise TelegramHtmlExport() if b"tgme" in data[:65536] or b"Telegram" in data[:65536] else NotAChatExport()
+    if len(_SIGNAL_TEXT.findall(data[:8192])) >= 3:
+        raise SignalExport()
+    text = decode_text(data, collector)
+    if "\x00" in text[:4096]:
         raise NotAChatExport()
-    result = ChatImport(source="whatsapp")
-    collector = Collector(result, limits)
-    _parse_whatsapp(stream, tz, collector)
-    with_files = sum(1 for message in result.messages if message.attachments)
-    if with_files:
+    collector.result.messages = parse_whatsapp(
+        io.StringIO(text, newline=None), collector, reading.tz, reading.date_order
+    )
+    if not collector.result.messages:
+        raise NotAChatExport()
+    with_files = sum(1 for message in collector.result.messages if message.attachments)
+    if with_files and not attached:
         collector.problem(
             ngettext_lazy(
                 "%(count)s message names an attached file, but this export holds no files. Export the chat again "
@@ -132,55 +188,48 @@ def _read_bounded(stream: BinaryIO, limits: ImportLimits) -> bytes:
     return data
 
 
-def _parse_whatsapp(raw: BinaryIO, tz: tzinfo, collector: Collector) -> None:
-    lines = safe_lines(text_stream(raw, collector.limits), collector)
-    messages, dated_lines = parse_whatsapp(lines, collector, tz)
-    if not dated_lines:
-        raise NotAChatExport()
-    collector.result.messages = messages
-
-
-def _choose_chat_member(archive: SafeArchive) -> tuple[zipfile.ZipInfo, str]:
-    """The chat inside an archive and its kind. Steps: a Telegram result.json, iPhone's _chat.txt, then
-    the text file whose name says it is a chat (Android: "WhatsApp Chat with …"), then the only one.
+def _choose_chat_member(archive: SafeArchive) -> zipfile.ZipInfo:
+    """The chat inside an archive. Steps: a Telegram result.json, iPhone's _chat.txt, then the text
+    file whose name says it is a chat (Android: "WhatsApp Chat with …"), then the only one. A Signal
+    export (chat.md) and Telegram's HTML export (messages.html) are refused for what they are.
     """
 
     def depth(info: zipfile.ZipInfo) -> int:
         return info.filename.count("/")
 
     by_depth = sorted(archive.members, key=depth)
+    names = {posixpath.basename(info.filename).lower() for info in by_depth}
     for info in by_depth:
         if posixpath.basename(info.filename) == "result.json":
-            return info, "telegram"
+            return info
     texts = [info for info in by_depth if info.filename.lower().endswith(".txt")]
     for info in texts:
         if posixpath.basename(info.filename) == "_chat.txt":
-            return info, "whatsapp"
+            return info
     named = [info for info in texts if any(hint in info.filename.lower() for hint in _CHAT_NAME_HINTS)]
     if named or texts:
-        return (named or texts)[0], "whatsapp"
+        return (named or texts)[0]
+    if "chat.md" in names:
+        raise SignalExport()
+    if "messages.html" in names:
+        raise TelegramHtmlExport()
     raise NotAChatExport()
 
 
-def _import_archive(
-    stream: BinaryIO, tz: tzinfo, on_attachment: AttachmentHandler | None, limits: ImportLimits
-) -> ChatImport:
-    result = ChatImport(source="whatsapp")
-    collector = Collector(result, limits)
+def _import_archive(stream: BinaryIO, reading: _Reading, on_attachment: AttachmentHandler | None) -> ChatImport:
+    collector = reading.collector
+    limits = collector.limits
     archive = open_archive(stream, limits, collector)
-    chat, kind = _choose_chat_member(archive)
+    chat = _choose_chat_member(archive)
     if chat.file_size > limits.max_text_bytes:
         raise ExportTooLarge(megabytes=limits.max_text_bytes // MEGABYTE)
-    if kind == "telegram":
-        result.source = "telegram"
-        result.messages = parse_telegram(_read_member(archive, chat, collector), result, collector, tz)
-    else:
-        _parse_whatsapp(archive.open(chat, limits.max_text_bytes), tz, collector)
+    result = _import_text(archive.read(chat, collector), reading, attached=True)
     root = posixpath.dirname(chat.filename)
-    files = {_relative(info.filename, root): info for info in archive.members if info is not chat}
+    files = [(_relative(info.filename, root), info) for info in archive.members if info is not chat]
+    _report_duplicates(files, collector)
     _report_missing(result.messages, files, collector)
     if on_attachment is not None:
-        for name, info in files.items():
+        for name, info in files:
             _deliver(archive, name, info, on_attachment, collector)
     return collector.finish()
 
@@ -189,26 +238,33 @@ def _relative(name: str, root: str) -> str:
     return posixpath.relpath(name, root) if root and name.startswith(root + "/") else name
 
 
-def _read_member(archive: SafeArchive, member: zipfile.ZipInfo, collector: Collector) -> bytes:
-    """A member's bytes; when it breaks part-way, what came before (and a problem saying so)."""
-    chunks = []
-    reader = archive.open(member, archive.limits.max_text_bytes)
-    try:
-        while chunk := reader.read(1024 * 1024):
-            chunks.append(chunk)
-    except (DamagedMember, MemberTooLarge):
-        collector.problem(_("The chat file in the archive is damaged; what came before the damage was imported."))
-    return b"".join(chunks)
+def _report_duplicates(files: list[tuple[str, zipfile.ZipInfo]], collector: Collector) -> None:
+    """Two members of one name are both kept; the caseworker is told, as a message can name only one."""
+    for name, count in Counter(name for name, _info in files).items():
+        if count > 1:
+            collector.problem(
+                ngettext_lazy(
+                    "The archive holds %(count)s file named “%(name)s”; it was kept.",
+                    "The archive holds %(count)s files named “%(name)s”; all were kept, so check which one a "
+                    "message means.",
+                    "count",
+                ),
+                count=count,
+                name=display_name(name),
+            )
 
 
-def _report_missing(messages: list[ChatMessage], files: dict[str, zipfile.ZipInfo], collector: Collector) -> None:
-    basenames = {posixpath.basename(name) for name in files}
+def _report_missing(
+    messages: list[ChatMessage], files: list[tuple[str, zipfile.ZipInfo]], collector: Collector
+) -> None:
+    names = {name for name, _info in files}
+    basenames = {posixpath.basename(name) for name in names}
     template = _("Line %(line)s: the attached file “%(name)s” is not in the export.")
     if collector.result.source == "telegram":
         template = _("Message %(line)s: the attached file “%(name)s” is not in the export.")
     for message in messages:
         for name in message.attachments:
-            if name not in files and posixpath.basename(name) not in basenames:
+            if name not in names and posixpath.basename(name) not in basenames:
                 collector.problem(template, line=message.line, name=display_name(name))
 
 

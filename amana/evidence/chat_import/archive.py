@@ -14,14 +14,14 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from amana.evidence.chat_import.results import ChatImportError, Collector, ExportTooLarge, ImportLimits
+from amana.evidence.chat_import.results import ChatFileDamaged, ChatImportError, Collector, ImportLimits
 
 MEGABYTE = 1024 * 1024
 
@@ -80,17 +80,44 @@ class LimitedReader(io.RawIOBase):
         return len(data)
 
 
-def text_stream(raw: BinaryIO, limits: ImportLimits) -> io.TextIOWrapper:
-    """Decode a chat text: UTF-16 when it starts with its mark, else UTF-8; unreadable bytes become U+FFFD."""
+def decode_text(data: bytes, collector: Collector) -> str:
+    """The chat text, in the encoding it was written in, which is named in the problems unless UTF-8.
 
-    def too_large() -> Exception:
-        return ExportTooLarge(megabytes=limits.max_text_bytes // MEGABYTE)
+    Steps: a byte-order mark says UTF-8 or UTF-16; zero bytes in every other place say UTF-16
+    without one; then strict UTF-8; then Windows-1256 (Arabic Windows) when that reads as Arabic;
+    else UTF-8 with the unreadable characters replaced (each such line is named by the parser).
+    """
+    encoding = _encoding_of(data)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        collector.result.encoding = encoding
+        collector.problem(_ENCODING_NAMED, encoding=_ENCODING_LABELS[encoding])
+    return data.decode(encoding, errors="replace")
 
-    limited = LimitedReader(raw, limits.max_text_bytes, too_large)
-    buffered = io.BufferedReader(limited)
-    start = buffered.peek(4)[:4]
-    encoding = "utf-16" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
-    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline=None)
+
+_ENCODING_NAMED = _("The chat was written in %(encoding)s, not in UTF-8; it was read as such.")
+_ENCODING_LABELS = {"utf-16": "UTF-16", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "windows-1256": "Windows-1256"}
+
+
+def _encoding_of(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) >= 4:
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            return "utf-16-le"
+        if even > len(head) // 4 and odd == 0:
+            return "utf-16-be"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        sample = data[:65536].decode("windows-1256", errors="replace")
+        arabic = sum(1 for char in sample if "\u0600" <= char <= "\u06ff")
+        if arabic * 10 > len(sample):
+            return "windows-1256"
+    return "utf-8"
 
 
 @dataclass
@@ -101,8 +128,29 @@ class SafeArchive:
     members: list[zipfile.ZipInfo]
     limits: ImportLimits
 
-    def open(self, member: zipfile.ZipInfo, limit: int) -> BinaryIO:
-        return io.BufferedReader(LimitedReader(self.zip.open(member), limit, MemberTooLarge))  # type: ignore[arg-type]  # ZipExtFile is a binary stream
+    def open(self, member: zipfile.ZipInfo, limit: int) -> io.BufferedReader:
+        """A member's bytes as a stream; a member that cannot even be opened raises :class:`DamagedMember`."""
+        try:
+            raw = self.zip.open(member)
+        except READ_ERRORS as error:
+            raise DamagedMember() from error
+        return io.BufferedReader(LimitedReader(raw, limit, MemberTooLarge))  # type: ignore[arg-type]  # ZipExtFile is a binary stream
+
+    def read(self, member: zipfile.ZipInfo, collector: Collector) -> bytes:
+        """A chat member's bytes; when it breaks part-way, what came before and a problem saying so.
+
+        Raises :class:`ChatFileDamaged` when nothing of it can be read.
+        """
+        chunks = []
+        try:
+            reader = self.open(member, self.limits.max_text_bytes)
+            while chunk := reader.read1(8192):  # small reads: a break loses little
+                chunks.append(chunk)
+        except (DamagedMember, MemberTooLarge):
+            if not chunks:
+                raise ChatFileDamaged() from None
+            collector.problem(_("The chat file in the archive is damaged; what came before the damage was imported."))
+        return b"".join(chunks)
 
 
 def display_name(name: str) -> str:
@@ -151,16 +199,3 @@ def open_archive(file: BinaryIO, limits: ImportLimits, collector: Collector) -> 
         elif not info.is_dir():
             members.append(info)
     return SafeArchive(zip=archive, members=members, limits=limits)
-
-
-def safe_lines(stream: io.TextIOWrapper, collector: Collector) -> Iterator[str]:
-    """The lines of a chat text; a damaged archive member ends them with a problem instead of an error."""
-    line_number = 0
-    try:
-        for line in stream:
-            line_number += 1
-            yield line
-    except (MemberTooLarge, DamagedMember):
-        collector.problem(
-            _("The chat text is damaged after line %(line)s; everything before it was imported."), line=line_number
-        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -59,9 +60,49 @@ class ExportTooLarge(ChatImportError):
 
 
 class WholeAccountExport(ChatImportError):
+    """A Telegram export of a whole account: ``chats`` lists its chats, for the caseworker to pick one."""
+
     template = _(
-        "This is an export of a whole Telegram account, with every chat in it. To protect other people's "
-        "privacy, export only the chat with the extortionist and import that. Nothing was imported."
+        "This is an export of a whole Telegram account, with every chat in it. Choose the chat with the "
+        "extortionist below, then choose the file again: only that chat is read. Nothing was imported yet."
+    )
+
+    def __init__(self, chats: list[AccountChat] | None = None) -> None:
+        super().__init__()
+        self.chats = chats or []
+
+
+@dataclass(frozen=True)
+class AccountChat:
+    """One chat of a whole-account export: its place in the list, its name and how many messages it has."""
+
+    index: int
+    name: str
+    messages: int
+
+
+class ChatNotInExport(ChatImportError):
+    template = _("The chosen chat is not in this export. Choose one of its chats. Nothing was imported.")
+
+
+class SignalExport(ChatImportError):
+    template = _(
+        "This is an export of a Signal chat. amana reads WhatsApp and Telegram exports only: add screenshots "
+        "of the Signal chat as files of the case instead. Nothing was imported."
+    )
+
+
+class TelegramHtmlExport(ChatImportError):
+    template = _(
+        "This is Telegram's HTML export, which cannot be read reliably. Export the chat again in Telegram "
+        "Desktop and choose “Machine-readable JSON” as the format. Nothing was imported."
+    )
+
+
+class ChatFileDamaged(ChatImportError):
+    template = _(
+        "The chat inside this archive is damaged and none of it could be read. Nothing was imported; ask for a "
+        "new export."
     )
 
 
@@ -127,6 +168,8 @@ class ChatImport:
     attachments_received: list[str] = field(default_factory=list)
     # Problems beyond ImportLimits.max_problems are counted, not listed.
     problems_not_listed: int = 0
+    # How the chat text was written: "utf-8", "utf-16" or "windows-1256" (JSON is always UTF-8).
+    encoding: str = "utf-8"
 
     @property
     def senders(self) -> list[str]:
@@ -136,10 +179,12 @@ class ChatImport:
 class Collector:
     """Gathers problems (up to a limit) and identifier proposals while a parser runs."""
 
-    def __init__(self, result: ChatImport, limits: ImportLimits) -> None:
+    def __init__(self, result: ChatImport, limits: ImportLimits, own: Iterable[Identifier] = ()) -> None:
         self.result = result
         self.limits = limits
         self._proposals: dict[Identifier, ProposedIdentifier] = {}
+        # Hers: the number or account she named as her own, or the account her messages come from.
+        self.own: set[Identifier] = set(own)
 
     def problem(self, template: Promise, line: int | None = None, **params: Any) -> None:
         if len(self.result.problems) >= self.limits.max_problems:
@@ -181,8 +226,9 @@ class Collector:
                     params={"count": self.result.problems_not_listed},
                 )
             )
-        # Senders first (most messages first), then what is mentioned most.
+        # Senders first (most messages first), then what is mentioned most; never her own.
+        proposals = [proposal for proposal in self._proposals.values() if proposal.identifier not in self.own]
         self.result.proposed_identifiers = sorted(
-            self._proposals.values(), key=lambda p: (not p.counterpart, -p.messages_sent, -p.mentions, p.first_line)
+            proposals, key=lambda p: (not p.counterpart, -p.messages_sent, -p.mentions, p.first_line)
         )
         return self.result

@@ -7,6 +7,7 @@ cut short is read message by message up to where it breaks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from datetime import UTC, datetime, tzinfo
@@ -14,13 +15,21 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from amana.evidence.chat_import.results import ChatImport, ChatMessage, Collector, NotAChatExport, WholeAccountExport
+from amana.evidence.chat_import.results import (
+    AccountChat,
+    ChatMessage,
+    ChatNotInExport,
+    Collector,
+    NotAChatExport,
+    WholeAccountExport,
+)
 from amana.evidence.identifiers import (
     Identifier,
     IdentifierError,
     IdentifierKind,
     find_identifiers_in_text,
     normalise_handle,
+    normalise_phone,
     parse_identifier,
 )
 
@@ -31,8 +40,12 @@ _DECODER = json.JSONDecoder()
 _WHITESPACE = re.compile(r"\s*")
 
 
-def _messages_of(data: bytes, collector: Collector) -> tuple[dict[str, Any], list[Any]]:
-    """The chat's header fields and its messages; a truncated file yields the messages before the break."""
+def _messages_of(data: bytes, collector: Collector, chat: int | None) -> tuple[dict[str, Any], list[Any]]:
+    """The chat's header fields and its messages; a truncated file yields the messages before the break.
+
+    A whole account's export holds many chats: the one picked (``chat``) is read, or the list of them
+    is offered for the caseworker to pick from.
+    """
     text = data.decode("utf-8-sig", errors="replace")
     try:
         document = json.loads(text)
@@ -41,11 +54,36 @@ def _messages_of(data: bytes, collector: Collector) -> tuple[dict[str, Any], lis
     if not isinstance(document, dict):
         raise NotAChatExport()
     if isinstance(document.get("chats"), dict) and "messages" not in document:
-        raise WholeAccountExport()
+        document = _picked_chat(document, chat, collector)
     messages = document.get("messages")
     if not isinstance(messages, list):
         raise NotAChatExport()
     return document, messages
+
+
+def _picked_chat(account: dict[str, Any], chat: int | None, collector: Collector) -> dict[str, Any]:
+    """The chat picked from a whole account's export; her own account (the exporter's) is noted as hers."""
+    chats = account["chats"].get("list")
+    if not isinstance(chats, list):
+        raise NotAChatExport()
+    owner = account.get("personal_information")
+    if isinstance(owner, dict):
+        if str(owner.get("user_id", "")).isdigit():
+            collector.own.add(Identifier(IdentifierKind.TELEGRAM, str(owner["user_id"])))
+        with contextlib.suppress(IdentifierError):
+            collector.own.add(normalise_phone(str(owner.get("phone_number", ""))))
+    if chat is None:
+        raise WholeAccountExport(
+            [
+                AccountChat(index=index, name=str(item.get("name") or ""), messages=len(item.get("messages") or []))
+                for index, item in enumerate(chats)
+                if isinstance(item, dict)
+            ]
+        )
+    if not (0 <= chat < len(chats)) or not isinstance(chats[chat], dict):
+        raise ChatNotInExport()
+    picked: dict[str, Any] = chats[chat]
+    return picked
 
 
 def _salvage(text: str, collector: Collector) -> tuple[dict[str, Any], list[Any]]:
@@ -55,7 +93,7 @@ def _salvage(text: str, collector: Collector) -> tuple[dict[str, Any], list[Any]
     if bracket < 0:
         raise NotAChatExport()
     if '"chats"' in text[:start]:
-        raise WholeAccountExport()
+        raise WholeAccountExport()  # too damaged to list its chats
     header = {key: _header_value(text, key, start) for key in ("name", "type", "id")}
     messages: list[Any] = []
     position = bracket + 1
@@ -154,13 +192,20 @@ def _attachments(message: dict[str, Any]) -> tuple[list[str], bool]:
     return names, omitted
 
 
-def parse_telegram(data: bytes, result: ChatImport, collector: Collector, tz: tzinfo) -> list[ChatMessage]:
+def parse_telegram(data: bytes, collector: Collector, tz: tzinfo, *, chat: int | None = None) -> list[ChatMessage]:
     """The timeline of one Telegram chat. Steps: find the messages, read each, report what cannot be read."""
-    header, raw_messages = _messages_of(data, collector)
+    header, raw_messages = _messages_of(data, collector, chat)
+    result = collector.result
     result.chat_name = str(header.get("name") or "")
     if header.get("type") == "personal_chat" and str(header.get("id", "")).isdigit():
-        # In a one-to-one chat the chat's id is the other person's account id.
-        collector.counterpart(Identifier(IdentifierKind.TELEGRAM, str(header["id"])), result.chat_name)
+        # In a one-to-one chat the chat's id is the other person's account id; every other sender is her.
+        counterpart = Identifier(IdentifierKind.TELEGRAM, str(header["id"]))
+        collector.counterpart(counterpart, result.chat_name)
+        collector.own.update(
+            account
+            for account in (_sender_account(raw.get("from_id")) for raw in raw_messages if isinstance(raw, dict))
+            if account is not None and account != counterpart
+        )
     messages: list[ChatMessage] = []
     for number, raw in enumerate(raw_messages, start=1):
         if len(messages) >= collector.limits.max_messages:

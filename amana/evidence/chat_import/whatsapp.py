@@ -1,39 +1,55 @@
-"""WhatsApp's "Export chat" text, as Android and iPhone write it in English, Arabic and other phone languages.
+"""WhatsApp's "Export chat" text, as Android and iPhone write it in English, Arabic, Kurdish and other phone languages.
 
-Android: ``07/03/2023, 14:22 - Sender: text`` (``3/7/23, 2:22 PM - ``); Arabic phones
-write the same with Arabic-Indic digits, an Arabic comma, right-to-left marks and ص/م for AM/PM.
-iPhone: ``[07/03/2023, 14:22:05] Sender: text``, with a left-to-right mark before notices and files.
-A line without a date continues the message before it. Whether ``03/07`` is 3 July or 7 March is
-decided once for the whole file, when all dates are known (see :func:`_choose_date_order`).
+Android: ``07/03/2023, 14:22 - Sender: text`` (``3/7/23, 2:22 PM - ``, ``7.3.2023 klo 14.22 - ``);
+Arabic and Kurdish phones write the same with Arabic-Indic digits, an Arabic comma, direction marks
+and ص/م or ب.ن/د.ن for AM/PM. iPhone: ``[07/03/2023, 14:22:05] Sender: text``, with a direction mark
+before notices and files.
+
+The file is read in two passes, because what a line is depends on the whole file:
+
+1. Every line is classified: a header (a date, a time and the rest of a message's first line) of
+   the Android or the iPhone layout, or text. The layout most headers use is the file's.
+2. The date order (day first or month first) is decided from all the headers (see
+   :func:`choose_date_order`); when the file cannot tell, the caller is asked (``DatesAmbiguous``).
+3. A header starts a new message only when it has the file's layout, a sender (or is one of the
+   app's notices) and does not send time backwards. Any other line, however it starts, stays
+   text of the message it is in; a line that looked like a header is named in the problems.
+   No line is ever dropped.
+
+Every pattern here is anchored and bounded, so hostile text costs time in proportion to its length.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from django.utils.translation import gettext_lazy as _
 
-from amana.evidence.chat_import.results import ChatMessage, Collector
+from amana.evidence.chat_import.results import ChatImportError, ChatMessage, Collector
 from amana.evidence.identifiers import clean_text, find_identifiers_in_text, sender_identifier
 
-# Direction marks and isolates that phones put around dates, numbers and names.
-_B = "[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]*"
+# Direction marks and isolates that phones put around dates, numbers and names (a few at most).
+_B = "[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff]{0,4}"
+# Spaces as phones write them: plain, no-break, narrow no-break, thin.
+_SP = "[ \t\u00a0\u202f\u2009]"
 _DATE = rf"(?P<date>\d{{1,4}}{_B}[./\-]{_B}\d{{1,2}}{_B}[./\-]{_B}\d{{1,4}})"
-_TIME = rf"(?P<time>\d{{1,2}}{_B}[:.]{_B}\d{{2}}(?:{_B}[:.]{_B}\d{{2}})?)"
-_AMPM = r"(?P<ampm>[AaPp]\.?\s?[Mm]\.?|ص|م)"
-_STAMP = rf"{_DATE}{_B}[,،]?\s*{_B}{_TIME}(?:\s*{_B}{_AMPM})?{_B}"
-_IPHONE = re.compile(rf"^{_B}\[{_B}{_STAMP}\]\s?(?P<body>.*)$", re.DOTALL)
-_ANDROID = re.compile(rf"^{_B}{_STAMP}\s?[-\u2013]\s(?P<body>.*)$", re.DOTALL)
-# Starts with a date and a time: meant as a new message even if the rest cannot be read.
+_TIME = rf"(?P<time>\d{{1,2}}{_B}[:.]{_B}\d{{2}}(?:{_B}[:.]{_B}\d{{2}})?)\.?"
+# AM/PM: Latin with or without dots and spaces (a.m., p. m.), Arabic ص/م, Kurdish (CLDR) ب.ن/د.ن.
+_AMPM = rf"(?P<ampm>[AaPp]\.?{_SP}{{0,2}}[Mm]\.?|ص|م|ب\.?{_SP}?ن|د\.?{_SP}?ن)"
+_STAMP = rf"{_DATE}{_B}(?:[,،]|{_SP}klo)?{_SP}{{0,3}}{_B}{_TIME}(?:{_SP}{{0,3}}{_B}{_AMPM})?{_B}"
+_IPHONE = re.compile(rf"^{_B}\[{_B}{_STAMP}\]{_SP}?(?P<body>.*)$", re.DOTALL)
+_ANDROID = re.compile(rf"^{_B}{_STAMP}{_SP}{{0,2}}[-\u2013]{_SP}(?P<body>.*)$", re.DOTALL)
+# Starts with a date and a time, whatever follows: a header the parser could not read whole.
 _LOOKS_DATED = re.compile(rf"^{_B}\[?{_B}\d{{1,4}}{_B}[./\-]{_B}\d{{1,2}}{_B}[./\-].{{0,20}}?\d{{1,2}}{_B}[:.]\d")
 _SENDER = re.compile(r"^(?P<sender>[^:\n]{1,100}?):\s(?P<text>.*)$", re.DOTALL)
 
-_PM = {"pm", "p.m.", "p.m", "pm.", "م"}
-_AM = {"am", "a.m.", "a.m", "am.", "ص"}
+_PM = {"pm", "م", "دن"}
+_AM = {"am", "ص", "بن"}
+_LATIN_AMPM = {"am", "pm"}
 
 _OMITTED = re.compile(
     r"^(?:<Media omitted>|<تم استبعاد الوسائط>|<الوسائط غير مضمنة>|<تم حذف الوسائط>|null"
@@ -41,196 +57,370 @@ _OMITTED = re.compile(
     r"|تم استبعاد (?:الصورة|الفيديو|الصوت|الملصق|المستند|صورة GIF|بطاقة جهة الاتصال))$",
     re.IGNORECASE,
 )
-_ATTACHED_ANDROID = re.compile(r"^(?P<name>[^\n]{1,255}?\.\w{1,6}) \((?:file attached|ملف مرفق|فایل هاوپێچ کراوە)\)")
-_ATTACHED_IPHONE = re.compile(r"<(?:attached|مرفق|المرفق|مُرفق)\s*:\s*(?P<name>[^<>\n]{1,255})>", re.IGNORECASE)
-_ENCRYPTION_NOTICE = re.compile(
-    r"end-to-end encrypt|are now secured with end-to-end|مشفرة تمام|بالتشفير التام|التشفير من طرف|مشفّرة",
+_ATTACHED_WORDS = r"attached|مرفق|المرفق|ملف مرفق|هاوپێچ|هاوپێچکراو|پاشکۆ"
+_ATTACHED_ANDROID = re.compile(
+    r"^(?P<name>[^\n]{1,255}?\.\w{1,6}) \((?:file attached|ملف مرفق|فایل هاوپێچ کراوە|فایلی هاوپێچکراو)\)"
+)
+_ATTACHED_IPHONE = re.compile(
+    rf"[<\u2039\uff1c]{_B}(?:{_ATTACHED_WORDS}){_SP}{{0,2}}:{_SP}{{0,2}}(?P<name>[^<>\u203a\n]{{1,255}})[>\u203a\uff1e]",
     re.IGNORECASE,
 )
+# What the app writes by itself; on Android such lines have no sender.
+_NOTICE = re.compile(
+    r"end-to-end encrypt|changed to|changed their phone number|changed the (?:subject|group)|security code"
+    r"|created (?:group|this group)|\badded\b|\bremoved\b|\bleft\b|\bjoined\b|blocked this contact"
+    r"|missed (?:voice|video) call|disappearing messages|deleted this message|message was deleted"
+    r"|مشفرة|التشفير|مشفّرة|غيّر|تغيّر|غير رقم|أضاف|أزال|غادر|انضم|أنشأ|حظرت|ألغيت حظر|رمز الأمان"
+    r"|مكالمة (?:صوتية|فيديو) فائتة"
+    r"|الرسائل المؤقتة|حذف هذه الرسالة|تم حذف هذه الرسالة",
+    re.IGNORECASE,
+)
+# The encryption notice: iPhones write it with the chat's name as its sender.
+_ENCRYPTION_NOTICE = re.compile(
+    r"end-to-end encrypt|are now secured with end-to-end|مشفرة تمام|بالتشفير التام|التشفير من طرف|مشفّرة", re.IGNORECASE
+)
+# Dates phones put in the names of attached files: PHOTO-2025-02-04-…, IMG-20250204-WA0001.
+_FILE_DATE = re.compile(r"(?<!\d)(?P<y>20\d\d)-?(?P<m>[01]\d)-?(?P<d>[0-3]\d)(?!\d)")
+
+
+class DatesAmbiguous(ChatImportError):
+    """Nothing in the file tells whether its dates are day first or month first; the caseworker chooses."""
+
+    template = _(
+        "The dates in this chat can be read day first or month first, and nothing in the file tells which. "
+        "Choose how to read them below, then choose the file again."
+    )
+
+    def __init__(self, examples: list[DateExample]) -> None:
+        super().__init__()
+        self.examples = examples
+
+
+@dataclass(frozen=True)
+class DateExample:
+    """A line whose date reads differently in the two orders, shown to the caseworker with both readings."""
+
+    line: str
+    day_first: datetime
+    month_first: datetime
 
 
 @dataclass(slots=True)
-class _Pending:
-    """A message whose date is not turned into a datetime until the file's date order is known."""
+class _Stamp:
+    """A header's date and time, not turned into a datetime until the file's date order is known."""
 
-    line: int
     date_parts: tuple[int, int, int]
     year_first: bool
     hour: int
     minute: int
     second: int
     ampm: str
-    body_lines: list[str] = field(default_factory=list)
+
+    def reading(self, order: str, tz: tzinfo) -> datetime | None:
+        a, b, c = self.date_parts
+        if self.year_first:
+            year, month, day = a, b, c
+        elif order == "mdy":
+            month, day, year = a, b, c
+        else:
+            day, month, year = a, b, c
+        if year < 100:
+            year += 2000
+        hour = self.hour
+        if self.ampm:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if self.ampm in _PM else 0)
+        try:
+            return datetime(year, month, day, hour, self.minute, self.second, tzinfo=tz)
+        except ValueError:
+            return None
+
+    @property
+    def ambiguous(self) -> bool:
+        a, b, _c = self.date_parts
+        return not self.year_first and a != b and a <= 12 and b <= 12
+
+
+@dataclass(slots=True)
+class _Line:
+    """One line of the file; a header has its layout, stamp, sender and the text after the sender."""
+
+    number: int
+    text: str
+    layout: str = ""
+    stamp: _Stamp | None = None
+    body: str = ""
+    sender: str | None = None
+
+
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 def _numbers(text: str) -> list[str]:
-    return [part for part in re.split(r"\D+", clean_text(text)) if part]
+    # int() reads Arabic-Indic and Persian digits as they are.
+    return _DIGIT_RUN.findall(text)
 
 
-def _read_stamp(match: re.Match[str], line: int) -> _Pending | None:
-    date, time = _numbers(match.group("date")), _numbers(match.group("time"))
-    if len(date) != 3 or len(time) not in (2, 3):
+def _ampm(value: str) -> str:
+    return re.sub(r"[\s.\u00a0\u202f]", "", value).lower() if value else ""
+
+
+def _read_stamp(match: re.Match[str]) -> _Stamp | None:
+    date_numbers, time = _numbers(match.group("date")), _numbers(match.group("time"))
+    if len(date_numbers) != 3 or len(time) not in (2, 3):
         return None
-    return _Pending(
-        line=line,
-        date_parts=(int(date[0]), int(date[1]), int(date[2])),
-        year_first=len(date[0]) == 4,
+    return _Stamp(
+        date_parts=(int(date_numbers[0]), int(date_numbers[1]), int(date_numbers[2])),
+        year_first=len(date_numbers[0]) == 4,
         hour=int(time[0]),
         minute=int(time[1]),
         second=int(time[2]) if len(time) == 3 else 0,
-        ampm=(match.group("ampm") or "").replace(" ", "").lower(),
+        ampm=_ampm(match.group("ampm") or ""),
     )
 
 
-def _to_datetime(pending: _Pending, order: str, tz: tzinfo) -> datetime | None:
-    a, b, c = pending.date_parts
-    if pending.year_first:
-        year, month, day = a, b, c
-    elif order == "mdy":
-        month, day, year = a, b, c
-    else:
-        day, month, year = a, b, c
-    if year < 100:
-        year += 2000
-    hour = pending.hour
-    if pending.ampm:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if pending.ampm in _PM else 0)
-    try:
-        return datetime(year, month, day, hour, pending.minute, pending.second, tzinfo=tz)
-    except ValueError:
-        return None
+def classify(number: int, text: str) -> _Line:
+    """What one line is, read on its own: a header of either layout (stamp read or not), or text."""
+    line = _Line(number=number, text=text)
+    for layout, pattern in (("android", _ANDROID), ("iphone", _IPHONE)):
+        match = pattern.match(text)
+        if match is not None:
+            line.layout, line.stamp, line.body = layout, _read_stamp(match), match.group("body")
+            split = _SENDER.match(line.body)
+            line.sender = clean_text(split.group("sender")).strip() if split else None
+            return line
+    if _LOOKS_DATED.match(text):
+        line.layout = "unreadable"
+    return line
 
 
-def _choose_date_order(pending: list[_Pending], tz: tzinfo) -> tuple[str, bool]:
-    """Day-first or month-first, and whether the file alone could not tell.
-
-    Steps: the order under which more dates exist wins; then the one under which the messages run
-    forward in time (an export is in order); then month-first only for English 12-hour phones, as in
-    the United States, else day-first as in Iraq.
-    """
-    scores = {}
-    for order in ("dmy", "mdy"):
-        times = [_to_datetime(item, order, tz) for item in pending]
-        valid = [value for value in times if value is not None]
-        backwards = sum(1 for earlier, later in itertools.pairwise(valid) if later < earlier)
-        scores[order] = (len(times) - len(valid), backwards)
-    if scores["dmy"] != scores["mdy"]:
-        return min(scores, key=lambda order: scores[order]), False
-    english_12_hour = any(item.ampm in {"am", "pm", "a.m.", "p.m."} for item in pending[:50])
-    undecided = any(not item.year_first and item.date_parts[0] != item.date_parts[1] for item in pending)
-    return ("mdy" if english_12_hour else "dmy"), undecided
+# --- the date order ------------------------------------------------------------------------
 
 
 @dataclass
-class _Orphans:
-    """A run of lines that could not be placed, reported as one problem."""
+class _Votes:
+    """What decided the date order, in the order a careful reader weighs it."""
 
-    first: int
-    last: int
-    bad_date: bool
+    order: str = ""
+    reason: str = ""
+
+
+def _impossible(stamps: list[_Stamp], tz: tzinfo, order: str) -> int:
+    return sum(1 for stamp in stamps if stamp.reading(order, tz) is None)
+
+
+def _backwards(stamps: list[_Stamp], tz: tzinfo, order: str) -> int:
+    count, last = 0, None
+    for stamp in stamps:
+        moment = stamp.reading(order, tz)
+        if moment is None:
+            continue
+        if last is not None and moment < last:
+            count += 1
+        last = moment
+    return count
+
+
+def _file_dates(lines: list[_Line]) -> list[tuple[_Stamp, date]]:
+    """Headers whose attached file's name carries a date (the day the phone saved it)."""
+    found = []
+    for line in lines:
+        if line.stamp is None or "." not in line.body:
+            continue
+        match = _FILE_DATE.search(line.body)
+        if match is None:
+            continue
+        try:
+            found.append((line.stamp, date(int(match["y"]), int(match["m"]), int(match["d"]))))
+        except ValueError:
+            continue
+    return found
+
+
+def _locale_order(lines: list[_Line]) -> str:
+    """Day first when the phone's conventions say so: Arabic or Kurdish marks and digits, or dotted dates.
+
+    A Latin AM/PM says nothing: Arabic, Indian and British phones write it with day-first dates.
+    """
+    for line in lines[:200]:
+        if line.stamp is None:
+            continue
+        if line.stamp.ampm and line.stamp.ampm not in _LATIN_AMPM:
+            return "dmy"
+        head = line.text[:40]
+        if re.search(r"[\u0660-\u0669\u06f0-\u06f9،]", head) or re.match(rf"^{_B}\[?{_B}\d{{1,2}}\.\d{{1,2}}\.", head):
+            return "dmy"
+    return ""
+
+
+def choose_date_order(lines: list[_Line], tz: tzinfo) -> _Votes:
+    """Day first ("dmy") or month first ("mdy"), decided from every header of the file.
+
+    Steps: a field above 12 fixes the order (the order under which fewer dates are impossible);
+    then the order under which time never runs backwards; then the dates in attached files' names;
+    then the phone's locale conventions. An empty order means the file cannot tell.
+    """
+    stamps = [line.stamp for line in lines if line.stamp is not None]
+    impossible = {order: _impossible(stamps, tz, order) for order in ("dmy", "mdy")}
+    if impossible["dmy"] != impossible["mdy"]:
+        return _Votes(min(impossible, key=lambda order: impossible[order]), "field_above_12")
+    if not any(stamp.ambiguous for stamp in stamps):
+        return _Votes("dmy", "unambiguous")  # both orders read every date the same
+    backwards = {order: _backwards(stamps, tz, order) for order in ("dmy", "mdy")}
+    if backwards["dmy"] != backwards["mdy"]:
+        return _Votes(min(backwards, key=lambda order: backwards[order]), "time_order")
+    votes: Counter[str] = Counter()
+    for stamp, saved in _file_dates(lines):
+        for order in ("dmy", "mdy"):
+            moment = stamp.reading(order, tz)
+            if moment is not None and moment.date() == saved:
+                votes[order] += 1
+    if votes["dmy"] != votes["mdy"]:
+        return _Votes(max(votes, key=lambda order: votes[order]), "file_names")
+    locale = _locale_order(lines)
+    return _Votes(locale, "locale" if locale else "")
+
+
+def date_examples(lines: list[_Line], tz: tzinfo, count: int = 2) -> list[DateExample]:
+    """Lines whose date reads differently day first and month first, with both readings."""
+    examples = []
+    for line in lines:
+        if line.stamp is None or not line.stamp.ambiguous:
+            continue
+        day_first, month_first = line.stamp.reading("dmy", tz), line.stamp.reading("mdy", tz)
+        if day_first is not None and month_first is not None:
+            stamp_end = len(line.text) - len(line.body)
+            examples.append(
+                DateExample(
+                    line=clean_text(line.text[:stamp_end]).strip(" -[]"), day_first=day_first, month_first=month_first
+                )
+            )
+        if len(examples) == count:
+            break
+    return examples
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Building:
+    """A message being read: its first line and every line that continues it."""
+
+    line: int
+    sent_at: datetime
+    sender: str
+    first: str
+    more: list[str] = field(default_factory=list)
 
 
 class WhatsAppParser:
-    def __init__(self, collector: Collector, tz: tzinfo) -> None:
+    def __init__(self, collector: Collector, tz: tzinfo, date_order: str = "") -> None:
         self.collector = collector
         self.tz = tz
+        self.date_order = date_order
         self.limits = collector.limits
-        self.pending: list[_Pending] = []
-        self.current: _Pending | None = None
-        self.orphans: _Orphans | None = None
-        self.dated_lines = 0
+        self.messages: list[ChatMessage] = []
+        self.current: _Building | None = None
         self.too_many = False
+        self.layout = ""
 
-    def feed(self, lines: Iterable[str]) -> None:
-        for number, raw in enumerate(lines, start=1):
-            line = raw.rstrip("\r\n")
-            if "\ufffd" in line:
-                self.collector.problem(
-                    _("Line %(line)s: some characters could not be read (the file is not in UTF-8)."), line=number
-                )
-            match = _ANDROID.match(line) or _IPHONE.match(line)
-            stamp = _read_stamp(match, number) if match else None
-            if stamp is not None and match is not None:
-                self._start(stamp, match.group("body"))
-            elif match or _LOOKS_DATED.match(line):
-                self._orphan(number, bad_date=True)
-            elif self.current is not None:
-                self.current.body_lines.append(line)
-            elif line.strip() or self.orphans is not None:
-                self._orphan(number, bad_date=False)
+    def parse(self, lines: list[_Line]) -> list[ChatMessage]:
+        """The timeline. Steps: the file's layout, its date order, then each line placed."""
+        layouts = Counter(line.layout for line in lines if line.layout in ("android", "iphone") and line.stamp)
+        if not layouts:
+            return []
+        layout = self.layout = layouts.most_common(1)[0][0]
+        headers = [line for line in lines if line.layout == layout and line.stamp is not None]
+        order = self.date_order or choose_date_order(headers, self.tz).order
+        if not order:
+            raise DatesAmbiguous(date_examples(headers, self.tz))
+        unplaced: list[int] = []
+        for line in lines:
+            if self._starts_message(line, layout, order):
+                continue
+            if self.current is None:
+                unplaced.append(line.number)
+                continue
+            self.current.more.append(line.text)
+            if line.layout:
+                self._kept_as_text(line, layout, order)
+        self._close()
+        if unplaced:
+            self._report_unplaced(unplaced)
+        return self.messages
 
-    def _start(self, stamp: _Pending, body: str) -> None:
-        self._end_orphans()
-        self.dated_lines += 1
-        if len(self.pending) >= self.limits.max_messages:
-            self.current = None
+    def _starts_message(self, line: _Line, layout: str, order: str) -> bool:
+        """Start a message when the line is a whole header of the file's layout that keeps time in order."""
+        if line.layout != layout or line.stamp is None:
+            return False
+        sent_at = line.stamp.reading(order, self.tz)
+        if sent_at is None:
+            return False
+        notice = line.sender is None and bool(_NOTICE.search(line.body[:300]))
+        if line.sender is None and not notice and self.current is not None:
+            return False
+        if self.current is not None and sent_at < self.current.sent_at:
+            return False
+        self._close()
+        if len(self.messages) >= self.limits.max_messages:
             if not self.too_many:
                 self.too_many = True
                 self.collector.problem(
                     _("Only the first %(count)s messages were imported; the export has more."),
                     count=self.limits.max_messages,
                 )
-            return
-        stamp.body_lines.append(body)
-        self.pending.append(stamp)
-        self.current = stamp
+            self.current = None
+            return True
+        body = line.body
+        if line.sender is not None:
+            split = _SENDER.match(body)
+            body = split.group("text") if split else body
+        self.current = _Building(line=line.number, sent_at=sent_at, sender=line.sender or "", first=body)
+        return True
 
-    def _orphan(self, line: int, *, bad_date: bool) -> None:
-        if self.orphans is not None and not bad_date and self.orphans.last == line - 1:
-            self.orphans.last = line
-            return
-        self._end_orphans()
-        self.current = None
-        self.orphans = _Orphans(first=line, last=line, bad_date=bad_date)
+    def _kept_as_text(self, line: _Line, layout: str, order: str) -> None:
+        """Name a line that begins like a header but was kept as text of the message before it."""
+        sent_at = line.stamp.reading(order, self.tz) if line.stamp is not None else None
+        if line.layout == layout and line.stamp is not None and sent_at is None:
+            template = _(
+                "Line %(line)s: the date or time could not be read; the line was kept as part of the message before it."
+            )
+        elif line.layout != layout or sent_at is None or line.stamp is None:
+            template = _(
+                "Line %(line)s begins with a date but is not a message header of this chat; it was kept as "
+                "part of the message before it."
+            )
+        elif self.current is not None and sent_at < self.current.sent_at:
+            template = _(
+                "Line %(line)s looks like a new message but is dated before the message it is in; it was "
+                "kept as part of that message."
+            )
+        else:
+            template = _(
+                "Line %(line)s begins with a date but names no sender; it was kept as part of the message before it."
+            )
+        self.collector.problem(template, line=line.number)
 
-    def _end_orphans(self) -> None:
-        run, self.orphans = self.orphans, None
-        if run is None:
-            return
-        if run.bad_date:
-            template = _("Line %(line)s: the date or time could not be read, so this message was left out.")
-            if run.last > run.first:
-                template = _(
-                    "Lines %(line)s to %(last)s: the date or time could not be read, so this message was left out."
-                )
+    def _report_unplaced(self, numbers: list[int]) -> None:
+        first, last = numbers[0], numbers[-1]
+        if last > first:
+            template = _("Lines %(line)s to %(last)s could not be placed in the timeline (no date before them).")
         else:
             template = _("Line %(line)s could not be placed in the timeline (it has no date before it).")
-            if run.last > run.first:
-                template = _("Lines %(line)s to %(last)s could not be placed in the timeline (no date before them).")
-        self.collector.problem(template, line=run.first, last=run.last)
+        self.collector.problem(template, line=first, last=last)
 
-    def finish(self) -> list[ChatMessage]:
-        """Turn the pending messages into the timeline once the date order is known."""
-        self._end_orphans()
-        if not self.pending:
-            return []
-        order, undecided = _choose_date_order(self.pending, self.tz)
-        if undecided and order == "mdy":
-            self.collector.problem(_("The dates could be read day first or month first; they were read month first."))
-        elif undecided:
-            self.collector.problem(_("The dates could be read day first or month first; they were read day first."))
-        messages = []
-        for item in self.pending:
-            sent_at = _to_datetime(item, order, self.tz)
-            if sent_at is None:
-                self.collector.problem(
-                    _("Line %(line)s: the date or time could not be read, so this message was left out."),
-                    line=item.line,
-                )
-                continue
-            messages.append(self._message(item, sent_at))
-        return messages
+    def _close(self) -> None:
+        building, self.current = self.current, None
+        if building is not None:
+            self.messages.append(self._message(building))
 
-    def _message(self, item: _Pending, sent_at: datetime) -> ChatMessage:
-        body = "\n".join(item.body_lines)
-        split = _SENDER.match(body)
-        sender = clean_text(split.group("sender")).strip() if split else ""
-        text = split.group("text") if split else body
-        # iPhone marks notices (missed calls, encryption, blocked contact) and files with a left-to-right mark.
-        marked = text.startswith("\u200e")
-        text = text.lstrip("\u200e").rstrip()
+    def _message(self, item: _Building) -> ChatMessage:
+        text = "\n".join([item.first, *item.more]) if item.more else item.first
+        # iPhone marks notices (missed calls, encryption, blocked contact) and files with a direction mark.
+        marked = text[:1] in ("\u200e", "\u200f", "\u061c")
+        text = text.lstrip("\u200e\u200f\u061c").rstrip()
         if len(text) > self.limits.max_message_chars:
             text = text[: self.limits.max_message_chars]
             self.collector.problem(
@@ -238,9 +428,9 @@ class WhatsAppParser:
                 line=item.line,
                 count=self.limits.max_message_chars,
             )
-        message = ChatMessage(line=item.line, sent_at=sent_at, sender=sender, text=text)
+        message = ChatMessage(line=item.line, sent_at=item.sent_at, sender=item.sender, text=text)
         first_line, _newline, caption = text.partition("\n")
-        first_line = clean_text(first_line).strip()
+        first_line = clean_text(first_line[:400], drop_harakat=True).strip()
         attached = _ATTACHED_ANDROID.match(first_line) or _ATTACHED_IPHONE.search(first_line)
         # The file or the omitted media is kept as such; the text is what was written with it.
         if attached:
@@ -249,19 +439,24 @@ class WhatsAppParser:
         elif _OMITTED.match(first_line):
             message.media_omitted = True
             message.text = caption.strip()
-        elif not split or (marked and not attached) or _ENCRYPTION_NOTICE.search(first_line):
+        elif not item.sender or (marked and self.layout == "iphone") or _ENCRYPTION_NOTICE.search(first_line[:300]):
             message.is_notice = True
-        if sender and not message.is_notice:
-            identifier = sender_identifier(sender)
+        if item.sender and not message.is_notice:
+            identifier = sender_identifier(item.sender)
             if identifier is not None:
-                self.collector.sent_by(identifier, sender, item.line)
+                self.collector.sent_by(identifier, item.sender, item.line)
         if text and not message.is_notice and not message.media_omitted:
             self.collector.mentioned(find_identifiers_in_text(text), item.line)
         return message
 
 
-def parse_whatsapp(lines: Iterable[str], collector: Collector, tz: tzinfo) -> tuple[list[ChatMessage], int]:
-    """The timeline of a WhatsApp export and the number of lines that began with a date."""
-    parser = WhatsAppParser(collector, tz)
-    parser.feed(lines)
-    return parser.finish(), parser.dated_lines
+def parse_whatsapp(lines: Iterable[str], collector: Collector, tz: tzinfo, date_order: str = "") -> list[ChatMessage]:
+    """The timeline of a WhatsApp export (empty when no line is a message header)."""
+    classified = []
+    for number, raw in enumerate(lines, start=1):
+        if "\ufffd" in raw:
+            collector.problem(
+                _("Line %(line)s: some characters could not be read (the file is not in UTF-8)."), line=number
+            )
+        classified.append(classify(number, raw.rstrip("\r\n")))
+    return WhatsAppParser(collector, tz, date_order).parse(classified)

@@ -9,7 +9,8 @@ from typing import BinaryIO
 import pytest
 from django.utils import translation
 
-from amana.evidence.chat_import import NotAChatExport, WholeAccountExport, import_chat_export
+from amana.evidence.chat_import import ChatNotInExport, NotAChatExport, WholeAccountExport, import_chat_export
+from amana.evidence.identifiers import Identifier, IdentifierKind
 from amana.evidence.sample_exports import SURVIVOR, conversation, telegram_json
 
 
@@ -77,15 +78,41 @@ def test_it_lists_messages_it_cannot_read() -> None:
     ]
 
 
-def test_it_refuses_a_whole_account_export_to_protect_other_chats() -> None:
-    document = {"about": "...", "chats": {"about": "...", "list": [{"name": "Mother (example)", "messages": []}]}}
+def test_a_whole_account_export_offers_its_chats_and_reads_only_the_one_picked() -> None:
+    chat = json.loads(telegram_json(conversation(6)))
+    mother = {"name": "Mother (example)", "type": "personal_chat", "id": 7000000001, "messages": []}
+    document = {
+        "about": "...",
+        "personal_information": {"user_id": 6098765432, "phone_number": "+964 750 111 2222"},
+        "chats": {"about": "...", "list": [mother, chat]},
+    }
+    data = json.dumps(document).encode()
     with translation.override("en"):
         with pytest.raises(WholeAccountExport) as raised:
-            import_chat_export(json.dumps(document).encode())
-        assert "export only the chat with the extortionist" in raised.value.message
+            import_chat_export(data)
+        assert "Choose the chat with the extortionist" in raised.value.message
+    assert [(item.index, item.name, item.messages) for item in raised.value.chats] == [
+        (0, "Mother (example)", 0),
+        (1, "Unknown (example)", 7),
+    ]
+    result = import_chat_export(data, chat=1)
+    assert result.chat_name == "Unknown (example)" and len(result.messages) == 7
+    proposed = {proposal.identifier for proposal in result.proposed_identifiers}
+    # Her own account and number (the exporter's) are never proposed as his.
+    assert Identifier(IdentifierKind.TELEGRAM, "6098765432") not in proposed
+    assert Identifier(IdentifierKind.TELEGRAM, "5012345678") in proposed
+    with pytest.raises(ChatNotInExport):
+        import_chat_export(data, chat=5)
     truncated = json.dumps(document | {"messages": []}).encode()[:-30]
     with pytest.raises((WholeAccountExport, NotAChatExport)):
         import_chat_export(truncated)
+
+
+def test_her_own_account_in_a_one_to_one_chat_is_not_proposed() -> None:
+    result = import_chat_export(telegram_json(conversation(6)))
+    proposed = {proposal.identifier for proposal in result.proposed_identifiers}
+    assert Identifier(IdentifierKind.TELEGRAM, "6098765432") not in proposed
+    assert result.proposed_identifiers[0].identifier == Identifier(IdentifierKind.TELEGRAM, "5012345678")
 
 
 @pytest.mark.parametrize("data", [b"{}", b"[1, 2]", b'{"messages": "no"}', b"{not json at all"])

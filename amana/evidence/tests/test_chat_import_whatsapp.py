@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from amana.evidence.chat_import import ExportTooLarge, ImportLimits, NotAChatExport, import_chat_export
+from amana.evidence.chat_import import DatesAmbiguous, ExportTooLarge, ImportLimits, NotAChatExport, import_chat_export
 from amana.evidence.sample_exports import (
     EXTORTIONIST_E164,
     OTHER_NUMBER_E164,
@@ -68,10 +68,10 @@ def test_it_keeps_the_lines_of_a_multi_line_message_together() -> None:
 
 
 def test_it_reads_the_time_in_the_phone_time_zone() -> None:
-    text = b"07/03/2023, 14:22 - Noor (example): hello\n"
-    assert import_chat_export(text).messages[0].sent_at == datetime(2023, 3, 7, 11, 22, tzinfo=UTC)
+    text = b"17/03/2023, 14:22 - Noor (example): hello\n"
+    assert import_chat_export(text).messages[0].sent_at == datetime(2023, 3, 17, 11, 22, tzinfo=UTC)
     london = import_chat_export(text, tz=ZoneInfo("Europe/London"))
-    assert london.messages[0].sent_at == datetime(2023, 3, 7, 14, 22, tzinfo=UTC)
+    assert london.messages[0].sent_at == datetime(2023, 3, 17, 14, 22, tzinfo=UTC)
 
 
 def test_it_tells_day_first_from_month_first_by_the_dates_themselves() -> None:
@@ -86,11 +86,17 @@ def test_it_tells_day_first_from_month_first_by_the_dates_themselves() -> None:
     ]
 
 
-def test_it_says_so_when_the_date_order_cannot_be_told() -> None:
-    with translation.override("en"):
-        result = import_chat_export(b"03/04/2023, 10:00 - A (example): one\n03/04/2023, 10:05 - A (example): two\n")
-        assert result.messages[0].sent_at.month == 4  # day first, as in Iraq
-        assert str(result.problems[0]).endswith("they were read day first.")
+def test_it_asks_when_the_date_order_cannot_be_told_and_reads_it_as_chosen() -> None:
+    text = b"03/04/2023, 10:00 AM - A (example): one\n03/04/2023, 10:05 AM - A (example): two\n"
+    with translation.override("en"), pytest.raises(DatesAmbiguous) as raised:
+        import_chat_export(text)
+    assert "day first or month first" in raised.value.message
+    example = raised.value.examples[0]
+    assert example.line == "03/04/2023, 10:00 AM"
+    assert (example.day_first.day, example.day_first.month) == (3, 4)
+    assert (example.month_first.day, example.month_first.month) == (4, 3)
+    assert import_chat_export(text, date_order="mdy").messages[0].sent_at.month == 3
+    assert import_chat_export(text, date_order="dmy").messages[0].sent_at.month == 4
 
 
 def test_it_reads_a_utf16_export() -> None:
@@ -100,7 +106,7 @@ def test_it_reads_a_utf16_export() -> None:
     assert result.messages[0].sent_at.hour == 14
 
 
-def test_it_imports_what_it_can_from_a_damaged_export_and_lists_the_rest() -> None:
+def test_it_keeps_every_line_of_a_damaged_export_and_names_what_it_could_not_read() -> None:
     lines = [f"1{day}/03/2023, 1{day}:22 - ‪+964 770 123 4567‬: message {day}" for day in range(1, 10)]
     lines.insert(0, "…end of a message cut off above")  # line 1; the messages are on lines 2 to 10
     lines[3] = "31/02/2023, 14:22 - ‪+964 770 123 4567‬: a date that does not exist"
@@ -112,19 +118,22 @@ def test_it_imports_what_it_can_from_a_damaged_export_and_lists_the_rest() -> No
     with translation.override("en"):
         result = import_chat_export(data)
         problems = [str(problem) for problem in result.problems]
+    # No line is lost: a line whose date cannot be read stays in the message before it, and is named.
     assert [entry.text for entry in result.messages][:-1] == [
         "message 1",
-        "message 2",
-        "message 4",
-        "message 6",
+        f"message 2\n{lines[3]}",
+        f"message 4\n{lines[5]}\n{lines[6]}",
+        f"message 6\n{lines[8]}",
         "message 8",
     ]
+    kept = "the date or time could not be read; the line was kept as part of the message before it."
     assert problems == [
-        "Line 1 could not be placed in the timeline (it has no date before it).",
-        "Lines 6 to 7: the date or time could not be read, so this message was left out.",
         "Line 11: some characters could not be read (the file is not in UTF-8).",
-        "Line 4: the date or time could not be read, so this message was left out.",
-        "Line 9: the date or time could not be read, so this message was left out.",
+        f"Line 4: {kept}",
+        "Line 6 begins with a date but is not a message header of this chat; it was kept as part of the message "
+        "before it.",
+        f"Line 9: {kept}",
+        "Line 1 could not be placed in the timeline (it has no date before it).",
     ]
     assert result.messages[-1].text.endswith("garbage \ufffd")
 
@@ -149,7 +158,7 @@ def test_it_bounds_very_long_messages_and_very_many_messages() -> None:
     result = import_chat_export(long_message, limits=ImportLimits(max_message_chars=1000))
     assert len(result.messages[0].text) == 1000
     assert len(result.problems) == 1
-    many = b"".join(b"17/03/2023, 14:%02d - A (example): hi\n" % (minute % 60) for minute in range(300))
+    many = b"".join(b"17/03/2023, %02d:%02d - A (example): hi\n" % divmod(minute, 60) for minute in range(300))
     result = import_chat_export(many, limits=ImportLimits(max_messages=100, max_problems=3))
     assert len(result.messages) == 100
     assert len(result.problems) == 1
@@ -165,10 +174,10 @@ def test_it_caps_the_list_of_problems_and_says_how_many_more() -> None:
 
 def test_it_keeps_a_deleted_message_and_a_missed_call_apart_from_what_was_typed() -> None:
     text = (
-        "[07/03/2023, 14:22:05] ‪+964 770 123 4567‬: \u200eThis message was deleted.\n"
-        "[07/03/2023, 14:23:05] ‪+964 770 123 4567‬: \u200eMissed voice call\n"
-        "[07/03/2023, 14:24:05] ‪+964 770 123 4567‬: \u200edocument omitted\n"
-        "07/03/2023, 14:25 - ‪+964 770 123 4567‬ changed to ‪+964 750 987 6543‬\n"
+        "[17/03/2023, 14:22:05] ‪+964 770 123 4567‬: \u200eThis message was deleted.\n"
+        "[17/03/2023, 14:23:05] ‪+964 770 123 4567‬: \u200eMissed voice call\n"
+        "[17/03/2023, 14:24:05] ‪+964 770 123 4567‬: \u200edocument omitted\n"
+        "[17/03/2023, 14:25:05] ‪+964 770 123 4567‬: \u200fتم حذف هذه الرسالة.\n"
     ).encode()
     result = import_chat_export(text)
     assert [(entry.is_notice, entry.media_omitted) for entry in result.messages] == [
@@ -178,3 +187,7 @@ def test_it_keeps_a_deleted_message_and_a_missed_call_apart_from_what_was_typed(
         (True, False),
     ]
     assert result.messages[0].sender == "+964 770 123 4567"
+    android = (
+        "17/03/2023, 14:22 - A (example): hi\n17/03/2023, 14:25 - ‪+964 770 123 4567‬ changed to ‪+964 750 987 6543‬\n"
+    )
+    assert [entry.is_notice for entry in import_chat_export(android.encode()).messages] == [False, True]
