@@ -88,9 +88,10 @@ def test_it_tells_day_first_from_month_first_by_the_dates_themselves() -> None:
 
 def test_it_asks_when_the_date_order_cannot_be_told_and_reads_it_as_chosen() -> None:
     text = b"03/04/2023, 10:00 AM - A (example): one\n03/04/2023, 10:05 AM - A (example): two\n"
-    with translation.override("en"), pytest.raises(DatesAmbiguous) as raised:
-        import_chat_export(text)
-    assert "day first or month first" in raised.value.message
+    with translation.override("en"):
+        with pytest.raises(DatesAmbiguous) as raised:
+            import_chat_export(text)
+        assert "day first or month first" in raised.value.message
     example = raised.value.examples[0]
     assert example.line == "03/04/2023, 10:00 AM"
     assert (example.day_first.day, example.day_first.month) == (3, 4)
