@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -485,26 +486,18 @@ _ENOUGH_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d(?:[ \-()]{0,2}\d){6,16}(?![\w])")
 
 
-@functools.lru_cache(maxsize=4096)  # a chat names the same few numbers again and again
-def _link_identifier(link: str) -> Identifier | None:
+_READERS: dict[str, Callable[..., Identifier]] = {
+    "link": parse_identifier,
+    "phone": normalise_phone,
+    "handle": normalise_handle,
+}
+
+
+@functools.lru_cache(maxsize=4096)  # a chat names the same few numbers and links again and again
+def _identifier_or_none(reader: str, *values: str) -> Identifier | None:
+    """``reader`` ("link", "phone" or "handle") applied to ``values``; None when it is not an identifier."""
     try:
-        return parse_identifier(link)
-    except IdentifierError:
-        return None
-
-
-@functools.lru_cache(maxsize=4096)
-def _phone_identifier(candidate: str, region: str) -> Identifier | None:
-    try:
-        return normalise_phone(candidate, region)
-    except IdentifierError:
-        return None
-
-
-@functools.lru_cache(maxsize=4096)
-def _handle_identifier(kind: str, handle: str) -> Identifier | None:
-    try:
-        return normalise_handle(kind, handle)
+        return _READERS[reader](*values)
     except IdentifierError:
         return None
 
@@ -525,16 +518,18 @@ def find_identifiers_in_text(text: str, region: str = DEFAULT_REGION) -> list[Id
         for match in URL_PATTERN.finditer(cleaned):
             kept.append(cleaned[end : match.start()])
             end = match.end()
-            found.append(_link_identifier(match.group(0).rstrip(".!?")[:MAX_VALUE_LENGTH]))
+            found.append(_identifier_or_none("link", match.group(0).rstrip(".!?")[:MAX_VALUE_LENGTH]))
         # What is left once the links are taken out (each replaced by a space) is read for the rest.
         remainder = " ".join([*kept, cleaned[end:]])
     if any(mark in remainder for mark in ("@", ":", "=", "\uff1a")):
         for match in _MENTIONED_HANDLE.finditer(remainder):
             label_kind = _LABELS[match.group("label").casefold()]
             if label_kind != IdentifierKind.PHONE:  # phone numbers are found below, whatever word comes before
-                found.append(_handle_identifier(label_kind, match.group("handle").rstrip(".")))
+                found.append(_identifier_or_none("handle", label_kind, match.group("handle").rstrip(".")))
     if _ENOUGH_DIGITS.search(remainder):
-        found.extend(_phone_identifier(match.group(0), region) for match in _PHONE_CANDIDATE.finditer(remainder))
+        found.extend(
+            _identifier_or_none("phone", match.group(0), region) for match in _PHONE_CANDIDATE.finditer(remainder)
+        )
     return list(dict.fromkeys(identifier for identifier in found if identifier is not None))
 
 
