@@ -29,6 +29,7 @@ ACTIONS: dict[str, Promise] = {
     "organisation.package_naming_changed": _("Changed who evidence packages name"),
     "case.created": _("A case was created"),
     "case.opened": _("Opened a case"),
+    "case.acted_on_unassigned": _("Acted on a case assigned to someone else"),
     "case.assigned": _("Assigned a case"),
     "case.risk_assessed": _("Assessed safety and risk"),
     "case.closure_requested": _("Asked to close a case"),

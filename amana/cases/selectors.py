@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from amana.accounts.models import Role, User
+from amana.audit.services import record
 from amana.cases.models import (
     ActionStatus,
     Case,
@@ -45,17 +46,43 @@ def may_handle_cases(user: User) -> bool:
 
 
 def cases_for(user: User) -> CaseQuerySet:
-    """The cases of the user's own organisation; refused to anyone who does not handle cases."""
+    """The cases this user may act on, under the one rule every view that touches a case follows:
+    the organisation's supervisors act on all of its cases, a caseworker on those assigned to her.
+
+    Refused (403) to anyone who does not handle cases; everyone else's cases are simply not there.
+    """
     if not may_handle_cases(user):
         raise PermissionDenied
-    return Case.objects.filter(organisation=user.organisation_id)
+    cases = Case.objects.filter(organisation=user.organisation_id)
+    if user.has_role(Role.SUPERVISOR):
+        return cases
+    return cases.filter(assigned_to=user.pk)
+
+
+def may_act_on(user: User, case: Case) -> bool:
+    """The one rule for acting on a case: its assigned caseworker, or a supervisor of its organisation."""
+    if not may_handle_cases(user) or case.organisation_id != user.organisation_id:
+        return False
+    return user.has_role(Role.SUPERVISOR) or case.assigned_to_id == user.pk
+
+
+def note_supervisor_access(user: User, case: Case) -> None:
+    """A supervisor acting on a case not assigned to her is audited as such, once per request."""
+    if case.assigned_to_id == user.pk:
+        return
+    noted: set[int] = user.__dict__.setdefault("_cases_noted", set())
+    if case.pk not in noted:
+        noted.add(case.pk)
+        record(actor=user, action="case.acted_on_unassigned", target=case)
 
 
 def get_case_for(user: User, reference: str) -> Case:
-    """One case of the user's organisation; another organisation's case is not found (404)."""
+    """One case the user may act on; any other (a colleague's, another organisation's) is not found (404),
+    so that the answer never confirms that a case exists."""
     case = cases_for(user).select_related(*CASE_LOCKERS).filter(reference=reference).first()
     if case is None:
         raise Http404
+    note_supervisor_access(user, case)
     return case
 
 
@@ -134,22 +161,6 @@ def open_evidence_file(evidence: EvidenceFile, *, keyring: Any) -> tuple[OpenEvi
     locker = evidence.case.evidence_locker
     info = _open_details(evidence, locker, keyring)
     return info, vault.open_file(locker, evidence.stored_name, keyring=keyring)
-
-
-# Who may act on a case ----------------------------------------------------------------------
-
-
-def may_work_on(user: User, case: Case) -> bool:
-    """Supervisors act on every case of their organisation; a caseworker on hers and on unassigned ones."""
-    return user.has_role(Role.SUPERVISOR) or case.assigned_to_id in (None, user.pk)
-
-
-def get_case_to_work_on(user: User, reference: str) -> Case:
-    """A case the user may change: another organisation's is not found, a colleague's is refused."""
-    case = get_case_for(user, reference)
-    if not may_work_on(user, case):
-        raise PermissionDenied
-    return case
 
 
 # Lists --------------------------------------------------------------------------------------
@@ -390,7 +401,7 @@ def pending_closure(case: Case) -> ClosureRequest | None:
 
 
 def get_plan_action_for(user: User, reference: str, action_id: int) -> PlanAction:
-    case = get_case_to_work_on(user, reference)
+    case = get_case_for(user, reference)
     action = PlanAction.objects.filter(case=case, pk=action_id).select_related("case__care_locker").first()
     if action is None:
         raise Http404
@@ -398,7 +409,7 @@ def get_plan_action_for(user: User, reference: str, action_id: int) -> PlanActio
 
 
 def get_follow_up_for(user: User, reference: str, follow_up_id: int) -> FollowUp:
-    case = get_case_to_work_on(user, reference)
+    case = get_case_for(user, reference)
     follow_up = FollowUp.objects.filter(case=case, pk=follow_up_id).select_related("case__care_locker").first()
     if follow_up is None:
         raise Http404

@@ -143,7 +143,7 @@ def _case_context(request: HttpRequest, reference: str, keyring: Any) -> dict[st
     context: dict[str, Any] = {
         "case": case,
         "problems": [],
-        "may_work": selectors.may_work_on(user, case),
+        "may_work": selectors.may_act_on(user, case),
         "is_supervisor": user.has_role(Role.SUPERVISOR),
     }
     try:
@@ -184,7 +184,7 @@ def case_page(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResp
 @require_roles(*CASE_ROLES)
 @with_keyring
 def reply(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
-    case = selectors.get_case_to_work_on(_user(request), reference)
+    case = selectors.get_case_for(_user(request), reference)
     form = MessageForm(request.POST)
     if form.is_valid():
         services.add_message(case=case, body=form.cleaned_data["body"], sender=Sender.STAFF, author=_user(request))
@@ -261,7 +261,7 @@ def _step(
     case = selectors.get_case_for(user, reference)
     context: dict[str, Any] = {
         "case": case,
-        "may_work": selectors.may_work_on(user, case),
+        "may_work": selectors.may_act_on(user, case),
         "is_supervisor": user.has_role(Role.SUPERVISOR),
         "problems": False,
         "now": timezone.now(),
@@ -276,10 +276,6 @@ def _step(
     return render(request, template, context, status=status)
 
 
-def _working_case(request: HttpRequest, reference: str) -> Any:
-    return selectors.get_case_to_work_on(_user(request), reference)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 @require_roles(*CASE_ROLES)
@@ -287,7 +283,7 @@ def _working_case(request: HttpRequest, reference: str) -> Any:
 def incident(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     """Intake: correct what happened and the extortionist's identifiers (re-sealed and re-indexed)."""
     if request.method == "POST":
-        case = _working_case(request, reference)
+        case = selectors.get_case_for(_user(request), reference)
         form = IncidentForm(request.POST)
         if form.is_valid():
             return _apply(
@@ -349,7 +345,7 @@ def _assessments(case: Any, *, keyring: Any) -> list[AssessmentShown]:
 def assessment(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     form = RiskAssessmentForm(request.POST or None)
     if request.method == "POST":
-        case = _working_case(request, reference)
+        case = selectors.get_case_for(_user(request), reference)
         if form.is_valid():
             data = form.cleaned_data
 
@@ -373,7 +369,7 @@ def plan(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     form = PlanActionForm(request.POST or None)
     forms = {"form": form, "finish_form": FinishActionForm()}
     if request.method == "POST":
-        case = _working_case(request, reference)
+        case = selectors.get_case_for(_user(request), reference)
         if form.is_valid():
             data = form.cleaned_data
             return _apply(
@@ -433,7 +429,7 @@ def finish_action(request: HttpRequest, reference: str, action_id: int) -> HttpR
 def follow_ups(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
     if request.method == "POST":
         form = FollowUpForm(request.POST)
-        case = _working_case(request, reference)
+        case = selectors.get_case_for(_user(request), reference)
         if form.is_valid():
             plan = services.FollowUpPlan(**form.cleaned_data)
             return _apply(
@@ -493,7 +489,7 @@ def closure(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespon
         "other_supervisors": selectors.other_supervisors_exist(_user(request)),
     }
     if request.method == "POST":
-        case = _working_case(request, reference)
+        case = selectors.get_case_for(_user(request), reference)
         if form.is_valid():
             data = form.cleaned_data
             return _apply(

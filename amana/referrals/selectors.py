@@ -47,6 +47,7 @@ def referrals_of_case(user: User, case: Case) -> QuerySet[Referral]:
 
 
 def get_ngo_referral_for(user: User, reference: str) -> Referral:
+    """A referral of a case the user may act on (the one rule of cases); any other is not found (404)."""
     referral = (
         Referral.objects.filter(case__in=cases.cases_for(user), reference=reference)
         .select_related(*RELATED, "case__care_locker", "override_by")
@@ -54,6 +55,7 @@ def get_ngo_referral_for(user: User, reference: str) -> Referral:
     )
     if referral is None:
         raise Http404
+    cases.note_supervisor_access(user, referral.case)
     return referral
 
 

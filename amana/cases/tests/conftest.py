@@ -16,7 +16,7 @@ from amana.channel.tests.conftest import all_answers, make_case
 from amana.vault import services as vault
 from conftest import PASSWORD
 
-__all__ = ["colleague", "keyring_of", "make_case", "other_caseworker", "team_case"]
+__all__ = ["assigned_case", "colleague", "keyring_of", "make_case", "other_caseworker", "team_case"]
 
 
 def keyring_of(user: User) -> vault.Keyring:
@@ -35,6 +35,16 @@ def colleague(personas: Any, username: str, role: str) -> User:
 @pytest.fixture
 def other_caseworker(personas: Any) -> User:
     return colleague(personas, "caseworker.two", Role.CASEWORKER)
+
+
+def assigned_case(personas: Any, **changes: Any) -> tuple[Case, str]:
+    """A case as the site makes it, assigned by the supervisor to the caseworker persona: the one
+    rule lets only her and the supervisors act on it."""
+    from amana.cases import services
+
+    case, code = make_case(personas.ngo, **changes)
+    services.assign_case(case=case, caseworker=personas.caseworker, by=personas.supervisor)
+    return case, code
 
 
 def team_case(personas: Any, **changes: Any) -> Case:

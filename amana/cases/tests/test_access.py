@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from amana.cases import services
 from amana.cases.models import CaseMessage, EvidenceFile, Sender, Status
 from amana.cases.selectors import open_identity
-from amana.channel.tests.conftest import make_case
+from amana.cases.tests.conftest import assigned_case
 from amana.evidence.models import CustodyAction, CustodyEvent
 from amana.vault import services as vault
 from amana.vault.services import NoKey
@@ -21,7 +21,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 40
 
 
 def test_the_case_appears_in_the_ngo_queue_and_opens_for_its_caseworkers(personas, login) -> None:
-    case, _code = make_case(personas.ngo)
+    case, _code = assigned_case(personas)
     for persona in (personas.caseworker, personas.supervisor):
         client = login(persona)
         assert case.reference in client.get("/staff/cases/").content.decode()
@@ -33,7 +33,7 @@ def test_the_case_appears_in_the_ngo_queue_and_opens_for_its_caseworkers(persona
     "persona", ["me_officer", "org_admin", "system_admin", "cpt_member", "liaison", "provider_staff"]
 )
 def test_other_roles_are_refused(personas, login, persona: str) -> None:
-    case, _code = make_case(personas.ngo)
+    case, _code = assigned_case(personas)
     client = login(getattr(personas, persona))
     assert client.get("/staff/cases/").status_code == 403
     assert client.get(f"/staff/cases/{case.reference}/").status_code == 403
@@ -41,7 +41,7 @@ def test_other_roles_are_refused(personas, login, persona: str) -> None:
 
 
 def test_another_ngo_neither_sees_nor_opens_it(personas, login) -> None:
-    case, _code = make_case(personas.ngo)
+    case, _code = assigned_case(personas)
     client = login(personas.outsider)
     assert case.reference not in client.get("/staff/cases/").content.decode()
     assert client.get(f"/staff/cases/{case.reference}/").status_code == 404
@@ -52,12 +52,12 @@ def test_another_ngo_neither_sees_nor_opens_it(personas, login) -> None:
 
 
 def test_signed_out_people_are_sent_to_sign_in(personas, client) -> None:
-    case, _code = make_case(personas.ngo)
+    case, _code = assigned_case(personas)
     assert "/staff/login/" in client.get(f"/staff/cases/{case.reference}/")["Location"]
 
 
 def test_a_caseworker_replies_and_an_empty_reply_is_explained(personas, login) -> None:
-    case, _code = make_case(personas.ngo)
+    case, _code = assigned_case(personas)
     client = login(personas.caseworker)
     response = client.post(f"/staff/cases/{case.reference}/reply/", {"body": ""})
     assert response.status_code == 400 and "يُرجى كتابة رسالة أولاً" in response.content.decode()
@@ -70,7 +70,7 @@ def test_a_caseworker_replies_and_an_empty_reply_is_explained(personas, login) -
 
 
 def test_evidence_downloads_as_an_attachment_only_for_the_ngo(personas, login) -> None:
-    case, _code = make_case(personas.ngo)
+    case, _code = assigned_case(personas)
     services.add_evidence(case=case, files=[SimpleUploadedFile("x.png", PNG)], sender=Sender.SURVIVOR)
     evidence = EvidenceFile.objects.get()
     client = login(personas.caseworker)
@@ -87,8 +87,8 @@ def test_evidence_downloads_as_an_attachment_only_for_the_ngo(personas, login) -
 
 
 def test_the_queue_puts_urgent_cases_first_and_pages(personas, login) -> None:
-    calm, _ = make_case(personas.ngo)
-    urgent, _ = make_case(personas.ngo, danger_now="yes")
+    calm, _ = assigned_case(personas)
+    urgent, _ = assigned_case(personas, danger_now="yes")
     client = login(personas.caseworker)
     page = client.get("/staff/cases/").content.decode()
     assert page.index(urgent.reference) < page.index(calm.reference)
@@ -96,7 +96,7 @@ def test_the_queue_puts_urgent_cases_first_and_pages(personas, login) -> None:
 
 
 def test_references_are_random_and_not_sequential(personas) -> None:
-    references = {make_case(personas.ngo)[0].reference for _ in range(3)}
+    references = {assigned_case(personas)[0].reference for _ in range(3)}
     assert len(references) == 3
     for reference in references:
         assert len(reference) == 9 and reference[4] == "-"

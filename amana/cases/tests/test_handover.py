@@ -72,7 +72,7 @@ def test_after_the_hand_over_the_ngo_holds_every_locker_and_the_team_sees_only_t
     ngo = keyring_of(personas.caseworker)
     assert open_identity(case, keyring=ngo)["name"] == "Noor (example)"
     assert open_messages(case, keyring=ngo)[0].body == "Before hand-over (example)"
-    assert case.reference in login(personas.caseworker).get("/staff/cases/").content.decode()
+    assert case.reference in login(personas.supervisor).get("/staff/cases/").content.decode()
     # The team holds no key any more, for old or new data.
     services.add_message(case=case, body="After hand-over (example)", sender=Sender.STAFF, author=personas.caseworker)
     team = keyring_of(personas.cpt_member)

@@ -13,7 +13,7 @@ from amana.channel.tests.conftest import ARABIC_INDIC
 from amana.evidence.models import PerpetratorIndex
 from amana.vault import services as vault
 
-from .conftest import keyring_of, make_case
+from .conftest import assigned_case, keyring_of, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,11 @@ def _queries(client, url: str) -> int:
 )
 def test_lists_make_the_same_number_of_queries_for_few_and_many_cases(personas, login, url: str) -> None:
     client = login(personas.supervisor)
-    make_case(personas.ngo)
+    assigned_case(personas)
     services.assign_case(case=Case.objects.get(), caseworker=personas.caseworker, by=personas.supervisor)
     few = _queries(client, url + ("&" if "?" in url else "?") + "caseworker=" + str(personas.caseworker.pk))
     for _ in range(6):
-        case, _code = make_case(personas.ngo, danger_now="yes")
+        case, _code = assigned_case(personas, danger_now="yes")
         services.assign_case(case=case, caseworker=personas.caseworker, by=personas.supervisor)
     many = _queries(client, url + ("&" if "?" in url else "?") + "caseworker=" + str(personas.caseworker.pk))
     assert few == many
@@ -41,17 +41,19 @@ def test_lists_make_the_same_number_of_queries_for_few_and_many_cases(personas, 
 
 def test_the_queue_lists_urgent_and_high_risk_first_with_their_caseworker(personas, login) -> None:
     calm, _ = make_case(personas.ngo)
-    risky, _ = make_case(personas.ngo)
+    risky, _ = assigned_case(personas)
     services.record_risk_assessment(
         case=risky, answers={"family_violence": "yes"}, notes="", judged="", by=personas.caseworker
     )
-    services.assign_case(case=risky, caseworker=personas.caseworker, by=personas.supervisor)
-    page = login(personas.caseworker).get("/staff/cases/").content.decode()
-    assert page.index(risky.reference) < page.index(calm.reference)
+    calm_mine, _ = assigned_case(personas)
+    page = login(personas.supervisor).get("/staff/cases/").content.decode()
+    assert page.index(risky.reference) < page.index(calm_mine.reference) and calm.reference in page
+    new = login(personas.supervisor).get("/staff/cases/?view=new").content.decode()
+    assert calm.reference in new and risky.reference not in new
+    # A caseworker's lists hold only the cases she may act on: those assigned to her.
     mine = login(personas.caseworker).get("/staff/cases/?view=mine").content.decode()
     assert risky.reference in mine and calm.reference not in mine
-    new = login(personas.caseworker).get("/staff/cases/?view=new").content.decode()
-    assert calm.reference in new and risky.reference not in new
+    assert calm.reference not in login(personas.caseworker).get("/staff/cases/").content.decode()
     # An unknown list name falls back to the open cases rather than failing.
     assert login(personas.caseworker).get("/staff/cases/?view=<script>").status_code == 200
 
@@ -59,13 +61,13 @@ def test_the_queue_lists_urgent_and_high_risk_first_with_their_caseworker(person
 def test_the_queue_pages_keep_the_chosen_list(personas, login) -> None:
     for _ in range(26):
         make_case(personas.ngo)
-    page = login(personas.caseworker).get("/staff/cases/?view=new").content.decode()
+    page = login(personas.supervisor).get("/staff/cases/?view=new").content.decode()
     assert "?view=new&amp;page=2" in page
 
 
 def test_search_by_reference_in_any_spelling(personas, login) -> None:
-    case, _ = make_case(personas.ngo)
-    other, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
+    other, _ = assigned_case(personas)
     typed = case.reference.replace("-", " ").lower()
     page = login(personas.caseworker).get("/staff/cases/search/", {"q": typed}).content.decode()
     assert case.reference in page and other.reference not in page
@@ -73,7 +75,7 @@ def test_search_by_reference_in_any_spelling(personas, login) -> None:
 
 @pytest.mark.parametrize("query", ["", "x" * 301, "hello world", "<script>alert(1)</script>", "@"])
 def test_a_search_that_cannot_be_read_is_explained_not_a_failure(personas, login, query: str) -> None:
-    make_case(personas.ngo)
+    assigned_case(personas)
     response = login(personas.caseworker).get("/staff/cases/search/", {"q": query})
     assert response.status_code == 400
     assert "<script>alert" not in response.content.decode()
@@ -81,9 +83,9 @@ def test_a_search_that_cannot_be_read_is_explained_not_a_failure(personas, login
 
 def test_search_by_perpetrator_number_written_differently_finds_every_case(personas, login) -> None:
     # The fixture's report names 0770 000 0000 and @example_account.
-    first, _ = make_case(personas.ngo)
-    second, _ = make_case(personas.ngo, perpetrator_phones=["+964 770 000 0000"], perpetrator_accounts=[])
-    unrelated, _ = make_case(personas.ngo, perpetrator_phones=["0781 111 1111"], perpetrator_accounts=[])
+    first, _ = assigned_case(personas)
+    second, _ = assigned_case(personas, perpetrator_phones=["+964 770 000 0000"], perpetrator_accounts=[])
+    unrelated, _ = assigned_case(personas, perpetrator_phones=["0781 111 1111"], perpetrator_accounts=[])
     theirs, _ = make_case(personas.other_ngo)
     page = (
         login(personas.caseworker)
@@ -101,7 +103,7 @@ def test_search_by_perpetrator_number_written_differently_finds_every_case(perso
 
 
 def test_editing_the_incident_re_seals_it_and_rebuilds_the_indexes(personas, login) -> None:
-    case, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
     client = login(personas.caseworker)
     url = f"/staff/cases/{case.reference}/incident/"
     assert "0770 000 0000" in client.get(url).content.decode()
@@ -128,10 +130,10 @@ def test_editing_the_incident_re_seals_it_and_rebuilds_the_indexes(personas, log
 
 
 def test_a_colleague_cannot_edit_what_happened_in_a_case_assigned_to_another(personas, login, other_caseworker) -> None:
-    case, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
     services.assign_case(case=case, caseworker=personas.caseworker, by=personas.supervisor)
     data = {"narrative": "changed", "perpetrator_phones": "", "perpetrator_accounts": ""}
-    assert login(other_caseworker).post(f"/staff/cases/{case.reference}/incident/", data).status_code == 403
+    assert login(other_caseworker).post(f"/staff/cases/{case.reference}/incident/", data).status_code == 404
     assert (
         "He says he will send"
         in open_incident(Case.objects.get(), keyring=keyring_of(personas.caseworker))["narrative"]

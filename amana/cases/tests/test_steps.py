@@ -24,7 +24,7 @@ from amana.cases.models import (
     Status,
 )
 
-from .conftest import make_case
+from .conftest import assigned_case, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def _assess(client, case, **answers) -> object:
 
 
 def test_a_risk_assessment_is_sealed_and_only_its_level_is_plain(personas, login) -> None:
-    case, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
     client = login(personas.caseworker)
     response = _assess(client, case, images_published="yes", notes="Her uncle checks her phone (example).")
     assert response.status_code == 302
@@ -55,12 +55,12 @@ def test_a_risk_assessment_is_sealed_and_only_its_level_is_plain(personas, login
     page = client.get(f"/staff/cases/{case.reference}/assessment/").content.decode()
     assert "Her uncle checks her phone (example)." in page
     # A medium risk is not urgent: nobody is disturbed.
-    assert not Notification.objects.exists()
+    assert not Notification.objects.exclude(kind=NotificationKind.ASSIGNED).exists()
 
 
 @pytest.mark.parametrize("question", ["immediate_danger", "family_violence", "self_harm"])
 def test_an_urgent_risk_notifies_the_supervisors_at_once(personas, login, question: str) -> None:
-    case, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
     client = login(personas.caseworker)
     response = _assess(client, case, **{question: "yes"})
     assert response.status_code == 302
@@ -73,7 +73,7 @@ def test_an_urgent_risk_notifies_the_supervisors_at_once(personas, login, questi
 
 
 def test_the_caseworker_may_judge_the_risk_higher_never_lower(personas) -> None:
-    case, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
     services.record_risk_assessment(
         case=case, answers={**SAFE_ANSWERS}, notes="", judged=RiskLevel.MEDIUM, by=personas.caseworker
     )
@@ -96,7 +96,7 @@ def test_the_caseworker_may_judge_the_risk_higher_never_lower(personas) -> None:
     ],
 )
 def test_a_bad_assessment_is_explained_and_saves_nothing(personas, login, bad) -> None:
-    case, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
     response = _assess(login(personas.caseworker), case, **bad)
     assert response.status_code == 400
     assert "errorlist" in response.content.decode()
@@ -110,7 +110,7 @@ def _plan_data(**changes) -> dict:
 
 
 def test_a_plan_step_needs_her_informed_choice_and_is_then_done(personas, login) -> None:
-    case, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
     client = login(personas.caseworker)
     url = f"/staff/cases/{case.reference}/plan/"
     response = client.post(url, {**_plan_data(), "informed": ""})
@@ -133,7 +133,7 @@ def test_a_plan_step_needs_her_informed_choice_and_is_then_done(personas, login)
 
 
 def test_a_plan_step_past_its_date_makes_the_case_overdue(personas, login) -> None:
-    case, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
     services.add_plan_action(
         case=case,
         kind="legal",
@@ -147,7 +147,7 @@ def test_a_plan_step_past_its_date_makes_the_case_overdue(personas, login) -> No
 
 
 def test_a_follow_up_starts_from_her_safe_contact_plan_and_is_sealed(personas, login) -> None:
-    case, _ = make_case(personas.ngo, if_someone_else_answers="Say it is the tailor (example)")
+    case, _ = assigned_case(personas, if_someone_else_answers="Say it is the tailor (example)")
     client = login(personas.caseworker)
     url = f"/staff/cases/{case.reference}/follow-ups/"
     form = client.get(url).content.decode()
@@ -181,7 +181,7 @@ def test_a_follow_up_starts_from_her_safe_contact_plan_and_is_sealed(personas, l
     ],
 )
 def test_a_bad_follow_up_is_explained(personas, login, changes) -> None:
-    case, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
     soon = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     data = {"due_at": soon, "channel": "call", **changes}
     response = login(personas.caseworker).post(f"/staff/cases/{case.reference}/follow-ups/", data)
@@ -198,8 +198,8 @@ def _overdue_follow_up(case, by) -> FollowUp:
 
 
 def test_overdue_follow_ups_are_listed_per_caseworker_and_for_the_supervisor(personas, login, other_caseworker) -> None:
-    mine, _ = make_case(personas.ngo)
-    theirs, _ = make_case(personas.ngo)
+    mine, _ = assigned_case(personas)
+    theirs, _ = assigned_case(personas)
     services.assign_case(case=mine, caseworker=personas.caseworker, by=personas.supervisor)
     services.assign_case(case=theirs, caseworker=other_caseworker, by=personas.supervisor)
     _overdue_follow_up(mine, personas.caseworker)
@@ -217,7 +217,7 @@ def test_overdue_follow_ups_are_listed_per_caseworker_and_for_the_supervisor(per
 
 
 def test_closure_is_requested_by_the_caseworker_and_approved_by_a_supervisor(personas, login) -> None:
-    case, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
     caseworker = login(personas.caseworker)
     url = f"/staff/cases/{case.reference}/closure/"
     response = caseworker.post(url, {"reason": "goals_met", "feedback": "She felt listened to (example)."})
@@ -248,7 +248,7 @@ def test_closure_is_requested_by_the_caseworker_and_approved_by_a_supervisor(per
 
 
 def test_a_returned_closure_needs_a_note_and_tells_the_caseworker(personas, login) -> None:
-    case, _ = make_case(personas.ngo)
+    case, _ = assigned_case(personas)
     services.request_closure(case=case, reason="no_contact", feedback="", by=personas.caseworker)
     supervisor = login(personas.supervisor)
     url = f"/staff/cases/{case.reference}/closure/decision/"
@@ -263,13 +263,12 @@ def test_a_returned_closure_needs_a_note_and_tells_the_caseworker(personas, logi
     assert Case.objects.get().status != Status.CLOSED  # nothing pending any more
 
 
-def test_a_colleague_reads_an_assigned_case_but_cannot_change_it(personas, login, other_caseworker) -> None:
-    case, _ = make_case(personas.ngo)
-    services.assign_case(case=case, caseworker=personas.caseworker, by=personas.supervisor)
+def test_a_colleague_neither_reads_nor_changes_a_case_assigned_to_another(personas, login, other_caseworker) -> None:
+    case, _ = assigned_case(personas)
     client = login(other_caseworker)
-    assert client.get(f"/staff/cases/{case.reference}/assessment/").status_code == 200
-    assert _assess(client, case).status_code == 403
-    assert client.post(f"/staff/cases/{case.reference}/reply/", {"body": "x"}).status_code == 403
+    assert client.get(f"/staff/cases/{case.reference}/assessment/").status_code == 404
+    assert _assess(client, case).status_code == 404
+    assert client.post(f"/staff/cases/{case.reference}/reply/", {"body": "x"}).status_code == 404
     assert not RiskAssessment.objects.exists()
 
 

@@ -8,11 +8,12 @@ import pytest
 
 from amana.accounts.models import User
 from amana.cases.models import Audience, Case, Consent, Scope
+from amana.cases.tests.conftest import assigned_case
 from amana.channel.tests.conftest import make_case
 from amana.vault import services as vault
 from conftest import PASSWORD
 
-__all__ = ["grant", "keyring_of", "make_case"]
+__all__ = ["assigned_case", "grant", "keyring_of", "make_case"]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -29,6 +30,6 @@ def grant(case: Case, *scopes: str) -> None:
 
 @pytest.fixture
 def case(personas: Any) -> Case:
-    made, _code = make_case(personas.ngo, perpetrator_phones=[], perpetrator_accounts=[])
+    made, _code = assigned_case(personas, perpetrator_phones=[], perpetrator_accounts=[])
     grant(made, Scope.INCIDENT)
     return made

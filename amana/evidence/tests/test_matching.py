@@ -8,6 +8,7 @@ from django.utils import translation
 
 from amana.audit.models import AuditEntry
 from amana.cases.models import Case
+from amana.cases.services import assign_case
 from amana.evidence.identifiers import IdentifierKind, normalise_phone
 from amana.evidence.models import ChatTimeline, MatchAlert, PerpetratorIndex
 from amana.evidence.sample_cases import bare_cases, index_cases
@@ -39,6 +40,7 @@ def test_the_same_extortionist_is_matched_across_two_organisations_and_superviso
     # A fourth case names no one at intake; the number is found in her WhatsApp export.
     fourth, _code = make_case(personas.other_ngo, perpetrator_phones=[], perpetrator_accounts=[])
     other_caseworker = personas.outsider
+    assign_case(case=fourth, caseworker=other_caseworker, by=other_supervisor)
     client = login(other_caseworker)
     export = whatsapp_zip(conversation(20), Layout(phone="android", language="ar"))
     client.post(f"/staff/evidence/{fourth.reference}/chats/", {"export": SimpleUploadedFile("chat.zip", export)})

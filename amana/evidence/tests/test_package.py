@@ -15,7 +15,7 @@ from amana.cases.models import Scope
 from amana.evidence.models import CustodyAction, CustodyEvent, EvidenceItem, EvidencePackage
 from amana.evidence.sample_exports import Layout, conversation, whatsapp_text
 
-from .conftest import PNG, grant, make_case
+from .conftest import PNG, assigned_case, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_a_file_that_is_not_a_package_fails_cleanly(tmp_path: Path) -> None:
 
 
 def test_the_package_holds_her_identity_only_when_she_agreed(personas, login) -> None:
-    case, _code = make_case(personas.ngo, name="Samira (example)", contact_phone="0750 111 2222")
+    case, _code = assigned_case(personas, name="Samira (example)", contact_phone="0750 111 2222")
     grant(case, Scope.INCIDENT)
     client = login(personas.caseworker)
     _with_evidence(client, case)
@@ -168,7 +168,7 @@ def test_a_package_for_a_referral_holds_only_what_that_referral_shares(personas,
     from amana.vault import services as vault
     from conftest import PASSWORD
 
-    case, _code = make_case(personas.ngo, name="Samira (example)", contact_phone="0750 111 2222")
+    case, _code = assigned_case(personas, name="Samira (example)", contact_phone="0750 111 2222")
     grant(case, Scope.INCIDENT, Scope.IDENTITY)  # she agreed to more than this referral shares
     referral = referrals.create_referral(
         case=case,

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from amana.cases.models import Case
-from amana.channel.tests.conftest import make_case
+from amana.cases.tests.conftest import assigned_case
 from amana.directory.models import Service, ServiceKind
 from amana.referrals import services
 from amana.referrals.models import Pathway, Referral
@@ -38,7 +38,7 @@ def directory(personas: Any) -> dict[str, Service]:
 
 @pytest.fixture
 def case(personas: Any) -> Case:
-    reported, _code = make_case(personas.ngo)
+    reported, _code = assigned_case(personas)
     return reported
 
 

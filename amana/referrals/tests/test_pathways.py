@@ -12,6 +12,7 @@ from django.utils import timezone
 from amana.audit.models import AuditEntry
 from amana.cases.models import Case
 from amana.cases.selectors import open_incident
+from amana.cases.services import assign_case
 from amana.channel.tests.conftest import STEP_DATA, report_through_site
 from amana.referrals.models import Referral, Status
 from amana.vault.services import NoKey
@@ -21,10 +22,13 @@ from .conftest import keyring
 pytestmark = pytest.mark.django_db
 
 
-def _report(consents: list[str]) -> Case:
+def _report(consents: list[str], personas: Any) -> Case:
+    """Her report through the site, assigned by the supervisor to the caseworker persona."""
     steps = [*STEP_DATA[:-1], {**STEP_DATA[-1], "consents": consents}]
     report_through_site(Client(), steps=steps)
-    return Case.objects.latest("created_at")
+    case = Case.objects.latest("created_at")
+    assign_case(case=case, caseworker=personas.caseworker, by=personas.supervisor)
+    return case
 
 
 def _refer(client: Client, case: Case, service: Any, **changes: Any) -> Referral:
@@ -47,7 +51,7 @@ def _ok(response: Any) -> None:
 
 
 def test_liaison_without_identity_from_report_to_done(personas, directory, login) -> None:
-    case = _report(["authorities.incident"])
+    case = _report(["authorities.incident"], personas)
     ngo, police = login(personas.caseworker), login(personas.liaison)
     referral = _refer(ngo, case, directory["police"])
     portal = f"/staff/referrals/received/{referral.reference}/"
@@ -74,7 +78,7 @@ def test_liaison_without_identity_from_report_to_done(personas, directory, login
 
 
 def test_accompaniment_from_report_to_outcome(personas, directory, login) -> None:
-    case = _report(["authorities.incident", "authorities.identity"])
+    case = _report(["authorities.incident", "authorities.identity"], personas)
     ngo, police = login(personas.caseworker), login(personas.liaison)
     referral = _refer(ngo, case, directory["police"], pathway="accompaniment", compartments=["identity", "incident"])
     detail = f"/staff/referrals/{referral.reference}/"
@@ -95,7 +99,7 @@ def test_accompaniment_from_report_to_outcome(personas, directory, login) -> Non
 
 
 def test_safe_space_meeting_from_report_to_outcome(personas, directory, login) -> None:
-    case = _report(["authorities.incident", "authorities.identity"])
+    case = _report(["authorities.incident", "authorities.identity"], personas)
     ngo, police = login(personas.caseworker), login(personas.liaison)
     referral = _refer(ngo, case, directory["police"], pathway="safe_space", compartments=["incident"])
     detail = f"/staff/referrals/{referral.reference}/"
@@ -119,7 +123,7 @@ def test_safe_space_meeting_from_report_to_outcome(personas, directory, login) -
 
 
 def test_service_referral_declined_with_reason_then_accepted_and_done(personas, directory, login) -> None:
-    case = _report(["services.incident"])
+    case = _report(["services.incident"], personas)
     ngo, provider = login(personas.caseworker), login(personas.provider_staff)
     first = _refer(
         ngo, case, directory["provider"], pathway="service", service_type="psychosocial", compartments=["incident"]
@@ -146,7 +150,7 @@ def test_service_referral_declined_with_reason_then_accepted_and_done(personas, 
 
 
 def test_the_referral_form_explains_bad_input_and_saves_nothing(personas, directory, login) -> None:
-    case = _report(["authorities.incident"])
+    case = _report(["authorities.incident"], personas)
     ngo = login(personas.caseworker)
     url = f"/staff/referrals/new/{case.reference}/"
     assert ngo.post(url, {}).status_code == 400
@@ -192,7 +196,7 @@ def test_the_referral_form_explains_bad_input_and_saves_nothing(personas, direct
 
 
 def test_a_supervisor_overrides_through_the_form(personas, directory, login) -> None:
-    case = _report(["authorities.incident"])
+    case = _report(["authorities.incident"], personas)
     supervisor = login(personas.supervisor)
     referral = _refer(
         supervisor,
@@ -214,7 +218,7 @@ def test_a_supervisor_overrides_through_the_form(personas, directory, login) -> 
 
 
 def test_an_expired_consent_opens_nothing_on_the_portal(personas, directory, login) -> None:
-    case = _report(["authorities.incident"])
+    case = _report(["authorities.incident"], personas)
     referral = _refer(login(personas.caseworker), case, directory["police"])
     Referral.objects.filter(pk=referral.pk).update(consent_until=timezone.localdate() - timedelta(days=1))
     page = login(personas.liaison).get(f"/staff/referrals/received/{referral.reference}/").content.decode()
@@ -223,7 +227,7 @@ def test_an_expired_consent_opens_nothing_on_the_portal(personas, directory, log
 
 
 def test_the_case_page_shows_its_referrals(personas, directory, login) -> None:
-    case = _report(["authorities.incident"])
+    case = _report(["authorities.incident"], personas)
     ngo = login(personas.caseworker)
     referral = _refer(ngo, case, directory["police"])
     page = ngo.get(f"/staff/cases/{case.reference}/").content.decode()
