@@ -84,6 +84,9 @@ SUPERVISOR = rule("supervisor")  # the role is checked first: everyone else is r
 TEAM = rule("cpt_member")
 PARTNER = rule("liaison", "provider_staff")  # the referral was made to the police, not to the provider
 PROGRAMME = rule("me_officer")
+# Forums, action points and activities the NGO's M&E officer recorded: peace teams record their own,
+# and find nothing of the NGO's.
+RECORDS = rule("me_officer", "cpt_member")
 PEACE_TEAM_PAGE = rule("me_officer cpt_member")
 MEMBERS = rule("org_admin system_admin")
 ADMIN = rule("system_admin", refused=LOGIN)
@@ -137,22 +140,40 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/organisations/<int:organisation_id>/members/new/": (MEMBERS, MEMBERS),
     "staff/organisations/<int:organisation_id>/members/<int:member_id>/": (NO_METHOD, MEMBERS),
     # The community programme
-    "staff/community/forums/<int:forum_id>/": (PROGRAMME, NO_METHOD),
-    "staff/community/forums/<int:forum_id>/concerns/": (NO_METHOD, PROGRAMME),
-    "staff/community/forums/<int:forum_id>/action-points/": (NO_METHOD, PROGRAMME),
-    "staff/community/forums/<int:forum_id>/reviews/<int:action_point_id>/": (NO_METHOD, PROGRAMME),
-    "staff/community/action-points/<int:action_point_id>/": (PROGRAMME, NO_METHOD),
-    "staff/community/activities/<int:activity_id>/": (PROGRAMME, NO_METHOD),
-    "staff/community/activities/<int:activity_id>/materials/": (NO_METHOD, PROGRAMME),
-    "staff/community/activities/<int:activity_id>/scores/": (PROGRAMME, PROGRAMME),
-    "staff/community/forums/<int:target_id>/attendance/": (PROGRAMME, PROGRAMME),
-    "staff/community/forums/<int:target_id>/attendance/import/": (PROGRAMME, PROGRAMME),
-    "staff/community/activities/<int:target_id>/attendance/": (PROGRAMME, PROGRAMME),
-    "staff/community/activities/<int:target_id>/attendance/import/": (PROGRAMME, PROGRAMME),
+    "staff/community/forums/<int:forum_id>/": (RECORDS, NO_METHOD),
+    "staff/community/forums/<int:forum_id>/concerns/": (NO_METHOD, RECORDS),
+    "staff/community/forums/<int:forum_id>/action-points/": (NO_METHOD, RECORDS),
+    "staff/community/forums/<int:forum_id>/reviews/<int:action_point_id>/": (NO_METHOD, RECORDS),
+    "staff/community/action-points/<int:action_point_id>/": (RECORDS, NO_METHOD),
+    "staff/community/activities/<int:activity_id>/": (RECORDS, NO_METHOD),
+    "staff/community/activities/<int:activity_id>/materials/": (NO_METHOD, RECORDS),
+    "staff/community/activities/<int:activity_id>/scores/": (RECORDS, RECORDS),
+    "staff/community/forums/<int:target_id>/attendance/": (RECORDS, RECORDS),
+    "staff/community/forums/<int:target_id>/attendance/import/": (RECORDS, RECORDS),
+    "staff/community/activities/<int:target_id>/attendance/": (RECORDS, RECORDS),
+    "staff/community/activities/<int:target_id>/attendance/import/": (RECORDS, RECORDS),
     "staff/community/teams/<int:team_id>/": (PEACE_TEAM_PAGE, NO_METHOD),
     "staff/community/teams/<int:team_id>/members/": (NO_METHOD, PROGRAMME),
     "staff/community/teams/<int:team_id>/members/<int:member_id>/trainings/": (NO_METHOD, PROGRAMME),
     "staff/community/teams/<int:team_id>/mentorship/": (NO_METHOD, PROGRAMME),
+    "staff/community/forums/<int:forum_id>/correct/": (RECORDS, RECORDS),
+    "staff/community/forums/<int:forum_id>/remove/": (RECORDS, RECORDS),
+    "staff/community/action-points/<int:action_point_id>/correct/": (RECORDS, RECORDS),
+    "staff/community/action-points/<int:action_point_id>/remove/": (RECORDS, RECORDS),
+    "staff/community/activities/<int:activity_id>/correct/": (RECORDS, RECORDS),
+    "staff/community/activities/<int:activity_id>/remove/": (RECORDS, RECORDS),
+    "staff/community/teams/<int:team_id>/members/<int:member_id>/correct/": (PROGRAMME, PROGRAMME),
+    "staff/community/teams/<int:team_id>/members/<int:member_id>/remove/": (PROGRAMME, PROGRAMME),
+    "staff/community/teams/<int:team_id>/mentorship/<int:session_id>/correct/": (PROGRAMME, PROGRAMME),
+    "staff/community/teams/<int:team_id>/mentorship/<int:session_id>/remove/": (PROGRAMME, PROGRAMME),
+    # Retention: a supervisor lifts a hold or deletes a case early, under the case rule.
+    "staff/retention/<str:reference>/hold/lift/": (NO_METHOD, SUPERVISOR),
+    "staff/retention/<str:reference>/delete/": (NO_METHOD, SUPERVISOR),
+    # The organisation's settings: its signing key and how packages are named.
+    "staff/organisations/<int:organisation_id>/settings/": (MEMBERS, NO_METHOD),
+    "staff/organisations/<int:organisation_id>/settings/signing-key/": (NO_METHOD, MEMBERS),
+    "staff/organisations/<int:organisation_id>/settings/signing-key/revoke/": (NO_METHOD, MEMBERS),
+    "staff/organisations/<int:organisation_id>/settings/package-naming/": (NO_METHOD, MEMBERS),
     # The Django admin: system admins only, after the second factor.
     "staff/admin/directory/service/<path:object_id>/": (ADMIN, ADMIN),
     "staff/admin/directory/service/<path:object_id>/change/": (ADMIN, ADMIN),
@@ -166,7 +187,7 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/admin/r/<path:content_type_id>/<path:object_id>/": (NO_PAGE, NO_PAGE),
 }
 # Routes whose POST cannot be undone: tried after everything else.
-LAST = ("withdraw/", "decline/", "done/", "hand-over/", "delete/")
+LAST = ("withdraw/", "decline/", "done/", "hand-over/", "delete/", "remove/", "revoke/")
 
 
 def staff_routes_with_an_object_id() -> list[str]:
@@ -238,6 +259,14 @@ def _world(personas: Any) -> dict[str, Any]:
         "team_id": team.pk,
         "team_member_id": community.add_member(
             actor=personas.me_officer, team=team, name="Example Member", role="member"
+        ).pk,
+        "session_id": community.record_mentorship(
+            actor=personas.me_officer,
+            team=team,
+            held_on=date(2023, 3, 7),
+            mentor="Mentor (example)",
+            topics=[],
+            members_present=2,
         ).pk,
         "service_id": service.pk,
         "group_id": Group.objects.create(name="Example group").pk,

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from amana.accounts.forms import RevokeSigningKeyForm
+from amana.cases.services import assign_case
 from amana.evidence.models import EvidencePackage
 from amana.evidence.sample_exports import Layout, conversation, whatsapp_text
 from amana.vault import minisign
@@ -27,7 +28,7 @@ from amana.vault import services as vault
 from amana.vault.models import SigningKey
 from conftest import PASSWORD
 
-from .conftest import PNG, grant, make_case
+from .conftest import PNG, assigned_case, grant, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +222,7 @@ def test_a_package_signed_again_with_another_key_is_refused(personas: Any, packa
 
 def test_a_package_of_another_organisation_is_not_taken_for_ours(personas: Any, login: Any, tmp_path: Path) -> None:
     theirs, _code = make_case(personas.other_ngo, perpetrator_phones=[], perpetrator_accounts=[])
+    assign_case(case=theirs, caseworker=personas.outsider, by=personas.outsider)
     grant(theirs, "incident")
     package = make_package(login(personas.outsider), theirs)
     ours = vault.ensure_signing_key(organisation=personas.ngo, by=None)
@@ -377,7 +379,7 @@ def test_the_settings_page_is_for_admins_of_the_organisation(personas: Any, logi
 
 
 def test_the_identity_of_a_case_never_enters_a_package_she_did_not_agree_to(personas: Any, login: Any) -> None:
-    case, _code = make_case(personas.ngo, name="Samira (example)", contact_phone="0750 111 2222")
+    case, _code = assigned_case(personas, name="Samira (example)", contact_phone="0750 111 2222")
     grant(case, "incident")
     members = members_of(make_package(login(personas.caseworker), case))
     everything = b"".join(members.values())
