@@ -22,11 +22,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -67,15 +71,18 @@ class Rule:
     ok: frozenset[str] = frozenset()
     not_found: frozenset[str] = frozenset()
     refused: Any = 403
+    forbidden: frozenset[str] = frozenset()  # 403 where everyone else gets ``refused``
 
     def expected(self, persona: str) -> Any:
         if persona in self.ok:
             return OK
+        if persona in self.forbidden:
+            return 403
         return 404 if persona in self.not_found else self.refused
 
 
-def rule(ok: str = "", not_found: str = "", refused: Any = 403) -> Rule:
-    return Rule(frozenset(ok.split()), frozenset(not_found.split()), refused)
+def rule(ok: str = "", not_found: str = "", refused: Any = 403, forbidden: str = "") -> Rule:
+    return Rule(frozenset(ok.split()), frozenset(not_found.split()), refused, frozenset(forbidden.split()))
 
 
 # The one rule for acting on a case: the assigned caseworker and the organisation's supervisors.
@@ -90,6 +97,7 @@ RECORDS = rule("me_officer", "cpt_member")
 PEACE_TEAM_PAGE = rule("me_officer cpt_member")
 MEMBERS = rule("org_admin system_admin")
 ADMIN = rule("system_admin", refused=LOGIN)
+ADMIN_READ_ONLY = rule(refused=LOGIN, forbidden="system_admin")  # a model the admin only shows
 NO_PAGE = rule(not_found="system_admin", refused=LOGIN)
 NO_METHOD = rule(refused=405)
 
@@ -174,18 +182,31 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/organisations/<int:organisation_id>/settings/signing-key/": (NO_METHOD, MEMBERS),
     "staff/organisations/<int:organisation_id>/settings/signing-key/revoke/": (NO_METHOD, MEMBERS),
     "staff/organisations/<int:organisation_id>/settings/package-naming/": (NO_METHOD, MEMBERS),
-    # The Django admin: system admins only, after the second factor.
-    "staff/admin/directory/service/<path:object_id>/": (ADMIN, ADMIN),
-    "staff/admin/directory/service/<path:object_id>/change/": (ADMIN, ADMIN),
-    "staff/admin/directory/service/<path:object_id>/history/": (ADMIN, ADMIN),
-    "staff/admin/directory/service/<path:object_id>/delete/": (ADMIN, ADMIN),
-    "staff/admin/auth/group/<path:object_id>/": (ADMIN, ADMIN),
-    "staff/admin/auth/group/<path:object_id>/change/": (ADMIN, ADMIN),
-    "staff/admin/auth/group/<path:object_id>/history/": (ADMIN, ADMIN),
-    "staff/admin/auth/group/<path:object_id>/delete/": (ADMIN, ADMIN),
     # "View on site": a directory entry has no page of its own, so even a system admin finds nothing.
     "staff/admin/r/<path:content_type_id>/<path:object_id>/": (NO_PAGE, NO_PAGE),
 }
+
+
+def _admin_rows() -> dict[str, tuple[Rule, Rule]]:
+    """Every model page of the Django admin follows one rule (AmanaAdminSite.has_permission):
+    verified system admins only, so each registered model gets its rows from the admin's registry."""
+    rows = {}
+    superuser = RequestFactory().get("/")
+    superuser.user = SimpleNamespace(is_active=True, is_staff=True, is_superuser=True, has_perm=lambda *a: True)
+    for model, model_admin in admin.site._registry.items():
+        changes = ADMIN if model_admin.has_change_permission(superuser) else ADMIN_READ_ONLY
+        deletes = ADMIN if model_admin.has_delete_permission(superuser) else ADMIN_READ_ONLY
+        base = f"staff/admin/{model._meta.app_label}/{model._meta.model_name}/<path:object_id>/"
+        rows |= {
+            base: (ADMIN, ADMIN),  # only a redirect to the change page
+            f"{base}change/": (ADMIN, changes),
+            f"{base}history/": (ADMIN, ADMIN),
+            f"{base}delete/": (deletes, deletes),
+        }
+    return rows
+
+
+ROWS |= _admin_rows()
 # Routes whose POST cannot be undone: tried after everything else.
 LAST = ("withdraw/", "decline/", "done/", "hand-over/", "delete/", "remove/", "revoke/")
 
@@ -291,10 +312,10 @@ def _url(route: str, world: dict[str, Any]) -> str:
 
         values["content_type_id"] = ContentType.objects.get_for_model(Service).pk
         values["object_id"] = world["service_id"]
-    elif route.startswith("staff/admin/directory/"):
-        values["object_id"] = world["service_id"]
-    elif route.startswith("staff/admin/auth/"):
-        values["object_id"] = world["group_id"]
+    elif route.startswith("staff/admin/"):
+        app_label, model_name = route.split("/")[2:4]
+        first = apps.get_model(app_label, model_name).objects.first()
+        values["object_id"] = first.pk if first is not None else 0
     return "/" + re.sub(r"<\w+:(\w+)>", lambda match: str(values[match.group(1)]), route)
 
 
