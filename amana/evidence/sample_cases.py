@@ -6,11 +6,15 @@ is sealed, so thousands of cases cost one insert each of lockers, cases and inde
 
 from __future__ import annotations
 
+import itertools
+
 from amana.cases.models import Case
 from amana.evidence.models import PerpetratorIndex
 from amana.vault.models import Locker
 
 BATCH = 20_000
+# References unique within the process (a real one is "K7Q2-93XD", so these never meet one).
+_SERIAL = itertools.count(1)
 _LOCKERS = ("identity", "incident", "evidence", "care", "messages")
 
 
@@ -24,7 +28,7 @@ def bare_cases(organisation_id: int, count: int, *, prefix: str = "B") -> list[i
         own = dict(zip(_LOCKERS, lockers[number * 5 : number * 5 + 5], strict=True))
         cases.append(
             Case(
-                reference=f"{prefix}{number:08d}"[:9],
+                reference=f"{prefix[:1]}{next(_SERIAL):08d}",
                 organisation_id=organisation_id,
                 channel="web",
                 for_whom="self",

@@ -181,6 +181,7 @@ def _seal_all(
     try:
         sealer = vault.BatchSealer(case.evidence_locker)
         sealed = [_seal_stream(sealer=sealer, incoming=incoming, stored=stored) for incoming in files]
+        sealer.make_durable()
         return _record_sealed(case=case, sealed=sealed, by=by, channel=channel, chat=chat)
     except BaseException:
         for stored_name in stored:
@@ -420,6 +421,7 @@ def import_chat(
             incoming=Incoming(name=export_name, content_type=content_type, stream=upload),
             stored=stored,
         )
+        media.sealer.make_durable()
         (export_item,) = _record_sealed(case=case, sealed=[export], by=by, channel=IntakeChannel.CHAT_IMPORT, chat=None)
         timeline = ChatTimeline.objects.create(
             case=case,

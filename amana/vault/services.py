@@ -8,6 +8,7 @@ so who can read is decided by who holds keys, not only by permission checks.
 from __future__ import annotations
 
 import base64
+import ctypes
 import hashlib
 import hmac
 import os
@@ -322,7 +323,8 @@ def seal_file(locker: Locker, stream: BinaryIO) -> str:
     return _seal_file(locker, _current_public_key(locker), stream)
 
 
-def _seal_file(locker: Locker, public_key: bytes, stream: BinaryIO) -> str:
+def _seal_file(locker: Locker, public_key: bytes, stream: BinaryIO, *, durable: bool = True) -> str:
+    """Seal a stream to a new file; ``durable=False`` leaves the fsync to :meth:`BatchSealer.make_durable`."""
     stored_name = secrets.token_hex(_FILE_NAME_LENGTH // 2)
     path = _file_path(stored_name)
     new_folder = not path.parent.exists()
@@ -335,31 +337,76 @@ def _seal_file(locker: Locker, public_key: bytes, stream: BinaryIO) -> str:
             # On disk before the row that names it is committed: a crash never leaves a record of a
             # file that is not there.
             temporary.flush()
-            os.fsync(temporary.fileno())
+            if durable:
+                os.fsync(temporary.fileno())
         except BaseException:
             Path(temporary.name).unlink(missing_ok=True)
             raise
     Path(temporary.name).replace(path)
-    fsync_directory(path.parent)
+    if durable:
+        fsync_directory(path.parent)
     return stored_name
+
+
+# Up to this many files are made durable one by one; more with one flush of their file system.
+_ONE_BY_ONE = 8
+
+
+def _sync_file_system(folder: Path) -> bool:
+    """Flush the whole file system holding ``folder`` and wait for it (Linux ``syncfs``); False if unavailable."""
+    syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+    if syncfs is None:
+        return False
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        return bool(syncfs(descriptor) == 0)
+    finally:
+        os.close(descriptor)
 
 
 class BatchSealer:
     """Seals many values and files to one locker, reading its current public key once.
 
-    For imports that seal thousands of things at a time (a chat's media and timeline pages).
+    For imports that seal thousands of things at a time (a chat's media and timeline pages). Files
+    are made durable together: call :meth:`make_durable` before the rows that name them are
+    committed (one fsync after another costs little once the first has flushed the journal).
     """
 
     def __init__(self, locker: Locker) -> None:
         self.locker = locker
         self._public_key = _current_public_key(locker)
+        self._not_durable: list[str] = []
 
     def seal(self, data: bytes | str) -> bytes:
         plaintext = data.encode() if isinstance(data, str) else data
         return crypto.encrypt_message(self.locker.pk, self.locker.current_version, self._public_key, plaintext)
 
     def seal_file(self, stream: BinaryIO) -> str:
-        return _seal_file(self.locker, self._public_key, stream)
+        stored_name = _seal_file(self.locker, self._public_key, stream, durable=False)
+        self._not_durable.append(stored_name)
+        return stored_name
+
+    def make_durable(self) -> None:
+        """Every file sealed so far on disk, with the directory entries that name them.
+
+        Many files at once are flushed with one ``syncfs`` of the media folder's file system (each
+        fsync waits for the disk, and the files are spread over many folders); else file by file.
+        """
+        if len(self._not_durable) > _ONE_BY_ONE and _sync_file_system(Path(settings.MEDIA_ROOT)):
+            self._not_durable.clear()
+            return
+        folders = set()
+        for stored_name in self._not_durable:
+            path = _file_path(stored_name)
+            descriptor = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+            folders.add(path.parent)
+        for folder in sorted(folders):
+            fsync_directory(folder)
+        self._not_durable.clear()
 
 
 def open_file(locker: Locker, stored_name: str, *, keyring: Keyring) -> Iterator[bytes]:
