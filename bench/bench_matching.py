@@ -16,7 +16,6 @@ from __future__ import annotations
 import secrets
 import statistics
 import time
-from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -76,12 +75,13 @@ def _new_number() -> Identifier:
     return Identifier(IdentifierKind.PHONE, f"+96477{secrets.randbelow(10**8):08d}")
 
 
-def match_new_cases(case_ids: list[int], named: Callable[[int], list[Identifier]]) -> float:
-    """Median time to index one case's identifiers: three new numbers and what ``named(i)`` gives."""
+def match_new_cases(case_ids: list[int], named: list[Identifier] | None = None) -> float:
+    """Median time to index one case's identifiers: three new numbers, and the i-th of ``named`` for the
+    i-th case (or one more new number)."""
     cases = list(Case.objects.filter(pk__in=case_ids).order_by("pk"))
     times = []
     for number, case in enumerate(cases):
-        identifiers = [_new_number() for _ in range(3)] + named(number)
+        identifiers = [_new_number() for _ in range(3)] + [named[number] if named else _new_number()]
         start = time.perf_counter()
         with transaction.atomic():
             matching.index_case(case=case, identifiers=identifiers)
@@ -106,9 +106,7 @@ def by_store_size(organisation_id: int) -> dict[int, list[float]]:
         fresh = bare_cases(organisation_id, LOOKUPS * REPEATS, prefix="N")
         analyze()
         results[size] = [
-            match_new_cases(
-                fresh[run * LOOKUPS : (run + 1) * LOOKUPS], lambda i, run=run, known=known: [known[run * LOOKUPS + i]]
-            )
+            match_new_cases(fresh[run * LOOKUPS : (run + 1) * LOOKUPS], known[run * LOOKUPS : (run + 1) * LOOKUPS])
             for run in range(REPEATS)
         ]
         print(
@@ -130,8 +128,8 @@ def by_earlier_matches(organisation_id: int, other_id: int) -> tuple[list[float]
     fresh, matched, queries = [], [], []
     for run in range(REPEATS):
         cases = bare_cases(organisation_id, 2 * LOOKUPS, prefix=f"R{run}")
-        fresh.append(match_new_cases(cases[:LOOKUPS], lambda _i: [_new_number()]))
-        matched.append(match_new_cases(cases[LOOKUPS:], lambda _i: [known]))
+        fresh.append(match_new_cases(cases[:LOOKUPS]))
+        matched.append(match_new_cases(cases[LOOKUPS:], [known] * LOOKUPS))
     for identifier in (_new_number(), known):
         case = Case.objects.get(pk=bare_cases(organisation_id, 1, prefix="Q")[0])
         with CaptureQueriesContext(connection) as captured, transaction.atomic():

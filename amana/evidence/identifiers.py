@@ -530,6 +530,8 @@ def find_identifiers_in_text(text: str, region: str = DEFAULT_REGION) -> list[Id
         found.extend(
             _identifier_or_none("phone", match.group(0), region) for match in _PHONE_CANDIDATE.finditer(remainder)
         )
+    if not found:
+        return []
     return list(dict.fromkeys(identifier for identifier in found if identifier is not None))
 
 

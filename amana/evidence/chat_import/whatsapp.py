@@ -65,6 +65,8 @@ _ATTACHED_IPHONE = re.compile(
     rf"[<\u2039\uff1c]{_B}(?:{_ATTACHED_WORDS}){_SP}{{0,2}}:{_SP}{{0,2}}(?P<name>[^<>\u203a\n]{{1,255}})[>\u203a\uff1e]",
     re.IGNORECASE,
 )
+# A file is named in brackets (Android) or angle brackets of one of three shapes (iPhone).
+_ATTACHMENT_MARKS = ("(", "<", "\u2039", "\uff1c")
 # What the app writes by itself; on Android such lines have no sender.
 _NOTICE = re.compile(
     r"end-to-end encrypt|changed to|changed their phone number|changed the (?:subject|group)|security code"
@@ -262,9 +264,14 @@ def choose_date_order(lines: list[_Line], tz: tzinfo) -> _Votes:
     then the phone's locale conventions. An empty order means the file cannot tell.
     """
     stamps = [line.stamp for line in lines if line.stamp is not None]
-    impossible = {order: _impossible(stamps, tz, order) for order in ("dmy", "mdy")}
-    if impossible["dmy"] != impossible["mdy"]:
-        return _Votes(min(impossible, key=lambda order: impossible[order]), "field_above_12")
+    day_first_only = any(not stamp.year_first and stamp.date_parts[0] > 12 for stamp in stamps)
+    month_first_only = any(not stamp.year_first and stamp.date_parts[1] > 12 for stamp in stamps)
+    if day_first_only != month_first_only:
+        return _Votes("dmy" if day_first_only else "mdy", "field_above_12")
+    if day_first_only and month_first_only:  # both occur: the order under which fewer dates are impossible
+        impossible = {order: _impossible(stamps, tz, order) for order in ("dmy", "mdy")}
+        if impossible["dmy"] != impossible["mdy"]:
+            return _Votes(min(impossible, key=lambda order: impossible[order]), "field_above_12")
     if not any(stamp.ambiguous for stamp in stamps):
         return _Votes("dmy", "unambiguous")  # both orders read every date the same
     backwards = {order: _backwards(stamps, tz, order) for order in ("dmy", "mdy")}
@@ -431,7 +438,9 @@ class WhatsAppParser:
         message = ChatMessage(line=item.line, sent_at=item.sent_at, sender=item.sender, text=text)
         first_line, _newline, caption = text.partition("\n")
         first_line = clean_text(first_line[:400], drop_harakat=True).strip()
-        attached = _ATTACHED_ANDROID.match(first_line) or _ATTACHED_IPHONE.search(first_line)
+        attached = None
+        if any(mark in first_line for mark in _ATTACHMENT_MARKS):
+            attached = _ATTACHED_ANDROID.match(first_line) or _ATTACHED_IPHONE.search(first_line)
         # The file or the omitted media is kept as such; the text is what was written with it.
         if attached:
             message.attachments.append(attached.group("name").strip())
