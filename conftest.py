@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -83,6 +85,18 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> Path:
     """Every test keeps its sealed files in its own temporary folder, never in the real var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture(autouse=True)
+def built_in_catalogues(request: pytest.FixtureRequest) -> None:
+    """A transactional test starts from an emptied database, which has lost the rows that data
+    migrations wrote (the community catalogues): they are written again for every such test."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    seed = importlib.import_module("amana.community.migrations.0002_built_in_catalogues")
+    seed.add_built_ins(django_apps, None)
 
 
 @pytest.fixture

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import formats, translation
 
 from amana.community import services
@@ -16,13 +14,6 @@ from amana.community.models import ActionPoint, ActionStatus, KnowledgeScore, Me
 from amana.community.tests.conftest import make_action_point, make_forum, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def built_in_catalogues(transactional_db) -> None:
-    # The built-in entries come from a data migration, which an earlier transactional test flushed.
-    seed = importlib.import_module("amana.community.migrations.0002_built_in_catalogues")
-    seed.add_built_ins(django_apps, None)
 
 
 def fits_the_screen(page) -> bool:
