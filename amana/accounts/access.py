@@ -151,6 +151,12 @@ SECTIONS: list[Section] = [
         roles=frozenset({Role.CPT_MEMBER}),
     ),
     Section(
+        url_name="community:visits",
+        title=community_menu.VISITS_TITLE,
+        description=community_menu.VISITS_DESCRIPTION,
+        roles=frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.CPT_MEMBER}),
+    ),
+    Section(
         url_name="referrals:list",
         title=referrals_menu.NGO_TITLE,
         description=referrals_menu.NGO_DESCRIPTION,

@@ -17,9 +17,11 @@ from amana.community.models import (
     Audience,
     Institution,
     Material,
+    PeaceTeam,
     Sex,
     TeamRole,
     Topic,
+    VisitStatus,
 )
 from amana.community.sheets import MAX_UPLOAD_BYTES
 
@@ -311,3 +313,42 @@ class MemberCorrectionForm(MemberForm, ReasonForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
         self.fields["name"].help_text = _("Leave empty to keep the name. A new name is sealed like the first.")
+
+
+class VisitRequestForm(forms.Form):
+    """What the NGO asks of a peace team: only what one follow-up visit needs."""
+
+    case_reference = forms.CharField(label=_("Case reference"), max_length=9)
+    team = forms.ModelChoiceField(queryset=PeaceTeam.objects.none(), label=_("Peace team"))
+    due_on = forms.DateField(label=_("Visit by"), widget=DateInput())
+    brief = forms.CharField(
+        label=_("What the team needs for this visit"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Only what the visit needs: how to find her, when it is safe, what to say if someone else is there. "
+            "Nothing of what happened to her. Sealed to your organisation and the team."
+        ),
+    )
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["team"].label_from_instance = lambda team: team.organisation.name  # type: ignore[attr-defined]
+
+    def clean_case_reference(self) -> str:
+        return str(self.cleaned_data["case_reference"]).strip().upper()
+
+
+class VisitOutcomeForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("How did the visit go?"),
+        choices=[(status.value, status.label) for status in (VisitStatus.DONE, VisitStatus.NOT_POSSIBLE)],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("A short note for the caseworker"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sealed to the caseworker's organisation and your team."),
+    )

@@ -399,3 +399,36 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"correction {self.pk}"
+
+
+class VisitStatus(models.TextChoices):
+    REQUESTED = "requested", _("Asked for")
+    DONE = "done", _("Visit made")
+    NOT_POSSIBLE = "not_possible", _("Not possible")
+
+
+class VisitRequest(models.Model):
+    """The NGO asks a peace team to visit a woman who chose to be contacted through a peace team.
+
+    The team sees only the brief the caseworker wrote for this visit, sealed to the NGO and the
+    team in a locker of its own, and never the case: not its reference, her file or its story.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(PeaceTeam, on_delete=models.PROTECT, related_name="visits")
+    reference = models.CharField(max_length=9, unique=True)
+    locker = models.OneToOneField(Locker, on_delete=models.PROTECT, related_name="+")
+    brief_sealed = models.BinaryField()
+    due_on = models.DateField(_("visit by"))
+    status = models.CharField(max_length=16, choices=VisitStatus.choices, default=VisitStatus.REQUESTED)
+    outcome_sealed = models.BinaryField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -31,6 +31,7 @@ from amana.community.models import (
     PeaceTeam,
     PeaceTeamMember,
     Sex,
+    VisitRequest,
     attendance_of,
 )
 from amana.vault import services as vault
@@ -239,3 +240,43 @@ def cases_received(team: PeaceTeam) -> int | None:
         return None
     case_model = apps.get_model("cases", "Case")
     return int(case_model.objects.filter(recorded_by__organisation_id=team.organisation_id).count())
+
+
+def visits_for(user: User) -> QuerySet[VisitRequest]:
+    """A peace team sees the visits asked of it; the NGO's case handlers those their organisation asked for."""
+    own = organisation_id_of(user)
+    visits = VisitRequest.objects.select_related("locker", "team__organisation")
+    if user.has_role(Role.CPT_MEMBER):
+        return visits.filter(team__organisation_id=own)
+    if user.has_role(Role.CASEWORKER) or user.has_role(Role.SUPERVISOR):
+        return visits.filter(case__organisation_id=own).select_related("case")
+    return visits.none()
+
+
+def get_visit_for(user: User, reference: str) -> VisitRequest:
+    return get_object_or_404(visits_for(user), reference=reference)
+
+
+@dataclass(frozen=True)
+class OpenVisit:
+    visit: VisitRequest
+    brief: str | None
+    outcome: str | None
+
+
+def open_visits(visits: Iterable[VisitRequest], keyring: Keyring) -> list[OpenVisit]:
+    """Each visit's brief and outcome, opened with the reader's keys (None where they cannot open it)."""
+
+    def opened(visit: VisitRequest, sealed: bytes | None) -> str | None:
+        if sealed is None:
+            return None
+        try:
+            return vault.open_text(visit.locker, bytes(sealed), keyring=keyring)
+        except (vault.NoKey, vault.Shredded, vault.Tampered):
+            return None
+
+    return [OpenVisit(v, opened(v, v.brief_sealed), opened(v, v.outcome_sealed)) for v in visits]
+
+
+def teams_supported_by(user: User) -> QuerySet[PeaceTeam]:
+    return PeaceTeam.objects.filter(programme_id=organisation_id_of(user)).select_related("organisation")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -33,6 +34,8 @@ from amana.community.models import (
     PeaceTeamMember,
     Removable,
     Topic,
+    VisitRequest,
+    VisitStatus,
     attendance_of,
 )
 from amana.community.sheets import Sheet
@@ -416,3 +419,60 @@ def remove_record(*, actor: User, target: Removable, reason: str) -> Correction:
     correction = _log(actor=actor, target=target, kind=CorrectionKind.DELETED, reason=reason)
     target.delete()
     return correction
+
+
+# Follow-up visits by a peace team ------------------------------------------------------------
+
+
+class VisitRefused(ValueError):
+    """A visit that cannot be asked for or recorded; the message says why."""
+
+
+def _visit_reference() -> str:
+    while True:
+        raw = secrets.token_hex(4).upper()
+        reference = f"V{raw[:4]}-{raw[4:7]}"
+        if not VisitRequest.objects.filter(reference=reference).exists():
+            return reference
+
+
+@transaction.atomic
+def request_visit(
+    *, case: Any, team: PeaceTeam, contact_methods: Iterable[str], brief: str, due_on: date, by: User
+) -> VisitRequest:
+    """Ask a peace team for a follow-up visit on a case whose survivor chose that contact.
+
+    Steps: refuse unless her safe-contact plan (opened by the caller) names a peace team and the
+    team is one this NGO supports; seal the brief in a locker of the NGO and the team only; audit.
+    The team is given nothing of the case itself.
+    """
+    if "peace_team" not in set(contact_methods):
+        raise VisitRefused(_("She did not choose to be contacted through a peace team, so no visit can be asked for."))
+    if team.programme_id != case.organisation_id:
+        raise VisitRefused(_("Choose a peace team your organisation supports."))
+    locker = vault.create_locker(compartment=Compartment.MESSAGES, holders=[case.organisation, team.organisation])
+    visit = VisitRequest.objects.create(
+        case=case,
+        team=team,
+        reference=_visit_reference(),
+        locker=locker,
+        brief_sealed=vault.seal(locker, brief),
+        due_on=due_on,
+        requested_by=by,
+    )
+    record(actor=by, action="community.visit.requested", target=visit)
+    return visit
+
+
+@transaction.atomic
+def record_visit(*, visit: VisitRequest, status: str, note: str, by: User) -> None:
+    """The team says how the visit went; the note is sealed to the NGO and the team."""
+    visit = VisitRequest.objects.select_for_update().get(pk=visit.pk)
+    if visit.status != VisitStatus.REQUESTED:
+        raise VisitRefused(_("This visit was already recorded."))
+    visit.status = status
+    visit.outcome_sealed = vault.seal(visit.locker, note)
+    visit.recorded_by = by
+    visit.recorded_at = timezone.now()
+    visit.save(update_fields=["status", "outcome_sealed", "recorded_by", "recorded_at"])
+    record(actor=by, action="community.visit.recorded", target=visit)

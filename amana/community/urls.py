@@ -56,6 +56,9 @@ urlpatterns = [
         name="member_training_add",
     ),
     path("teams/<int:team_id>/mentorship/", views.mentorship_add, name="mentorship_add"),
+    path("visits/", views.visit_list, name="visits"),
+    path("visits/request/", views.visit_request, name="visit_request"),
+    path("visits/<str:reference>/record/", views.visit_record, name="visit_record"),
     # Corrections and removals, each with a reason
     path("forums/<int:forum_id>/correct/", views.forum_correct, name="forum_correct"),
     path("forums/<int:forum_id>/remove/", views.forum_remove, name="forum_remove"),

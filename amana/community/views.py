@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amana.accounts.access import require_roles
+from amana.accounts.access import require_roles, with_keyring
 from amana.accounts.models import Role
+from amana.cases import selectors as cases
 from amana.community import selectors, services
 from amana.community.exports import spreadsheet_response
 from amana.community.forms import (
@@ -39,6 +41,8 @@ from amana.community.forms import (
     ReasonForm,
     ReviewForm,
     TeamForm,
+    VisitOutcomeForm,
+    VisitRequestForm,
     score_formset,
 )
 from amana.community.models import (
@@ -648,3 +652,83 @@ def member_remove(request: HttpRequest, team_id: int, member_id: int) -> HttpRes
     member = selectors.get_member_for(team, member_id)
     back = reverse("community:team", args=[team.pk]) + "#members"
     return _remove_page(request, target=member, title=_("Remove the member"), back=back, gone=back)
+
+
+# Follow-up visits: the NGO asks, a peace team visits and says how it went
+
+visit_people = require_roles(Role.CASEWORKER, Role.SUPERVISOR, Role.CPT_MEMBER)
+
+
+def _visits_page(request: HttpRequest, keyring: Any, *, status: int = 200, **bound: Any) -> HttpResponse:
+    user = request.user
+    asks = not user.has_role(Role.CPT_MEMBER)  # type: ignore[union-attr]  # verified staff
+    page = _page(request, selectors.visits_for(user))  # type: ignore[arg-type]
+    rows = [
+        {
+            "opened": opened,
+            "form": bound.get(f"outcome_{opened.visit.pk}") or VisitOutcomeForm(prefix=opened.visit.reference),
+        }
+        for opened in selectors.open_visits(page.object_list, keyring)
+    ]
+    teams = selectors.teams_supported_by(user) if asks else None  # type: ignore[arg-type]
+    context: dict[str, Any] = {
+        "page": page,
+        "rows": rows,
+        "asks": asks,
+        "request_form": bound.get("request_form") or (VisitRequestForm(teams=teams) if asks else None),
+    }
+    return render(request, "community/visits.html", context, status=status)
+
+
+@never_cache
+@require_GET
+@visit_people
+@with_keyring
+def visit_list(request: HttpRequest, *, keyring: Any) -> HttpResponse:
+    return _visits_page(request, keyring)
+
+
+@never_cache
+@require_POST
+@require_roles(Role.CASEWORKER, Role.SUPERVISOR)
+@with_keyring
+def visit_request(request: HttpRequest, *, keyring: Any) -> HttpResponse:
+    """Ask a team for a visit on a case of this organisation whose survivor chose peace-team contact."""
+    form = VisitRequestForm(request.POST, teams=selectors.teams_supported_by(request.user))  # type: ignore[arg-type]
+    if form.is_valid():
+        data = form.cleaned_data
+        case = cases.get_case_for(request.user, data["case_reference"])  # type: ignore[arg-type]  # verified staff
+        contact = cases.open_identity(case, keyring=keyring).get("contact_methods", [])
+        try:
+            services.request_visit(
+                case=case,
+                team=data["team"],
+                contact_methods=contact,
+                brief=data["brief"],
+                due_on=data["due_on"],
+                by=request.user,  # type: ignore[arg-type]  # verified staff
+            )
+        except services.VisitRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The peace team is asked for the visit. It sees only what you wrote for it."))
+            return redirect("community:visits")
+    return _visits_page(request, keyring, status=400, request_form=form)
+
+
+@never_cache
+@require_POST
+@require_roles(Role.CPT_MEMBER)
+@with_keyring
+def visit_record(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    visit = selectors.get_visit_for(request.user, reference)  # type: ignore[arg-type]
+    form = VisitOutcomeForm(request.POST, prefix=visit.reference)
+    if form.is_valid():
+        try:
+            services.record_visit(visit=visit, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except services.VisitRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The visit is recorded. The caseworker sees your note."))
+            return redirect("community:visits")
+    return _visits_page(request, keyring, status=400, **{f"outcome_{visit.pk}": form})

@@ -130,7 +130,9 @@ def test_the_menu_shows_the_programme_to_officers_and_to_peace_team_members(pers
     home = login(personas.cpt_member).get("/staff/").content.decode()
     assert "/staff/community/teams/" in home
     assert 'href="/staff/community/"' in home
-    assert "/staff/community/" not in login(personas.caseworker).get("/staff/").content.decode()
+    caseworker = login(personas.caseworker).get("/staff/").content.decode()
+    # A caseworker reaches the peace teams' follow-up visits, and nothing else of the programme.
+    assert 'href="/staff/community/"' not in caseworker and "/staff/community/visits/" in caseworker
 
 
 def test_no_screen_of_the_programme_links_to_a_case(personas, login, screens) -> None:
