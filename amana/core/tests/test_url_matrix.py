@@ -174,6 +174,8 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/community/teams/<int:team_id>/members/<int:member_id>/remove/": (PROGRAMME, PROGRAMME),
     "staff/community/teams/<int:team_id>/mentorship/<int:session_id>/correct/": (PROGRAMME, PROGRAMME),
     "staff/community/teams/<int:team_id>/mentorship/<int:session_id>/remove/": (PROGRAMME, PROGRAMME),
+    # A follow-up visit the NGO asked of the peace team: only the team records how it went.
+    "staff/community/visits/<str:reference>/record/": (NO_METHOD, TEAM),
     # Retention: a supervisor lifts a hold or deletes a case early, under the case rule.
     "staff/retention/<str:reference>/hold/lift/": (NO_METHOD, SUPERVISOR),
     "staff/retention/<str:reference>/delete/": (NO_METHOD, SUPERVISOR),
@@ -289,6 +291,14 @@ def _world(personas: Any) -> dict[str, Any]:
             topics=[],
             members_present=2,
         ).pk,
+        "visit": community.request_visit(
+            case=case,
+            team=team,
+            contact_methods=["peace_team"],
+            brief="A brief (example).",
+            due_on=date(2026, 12, 20),
+            by=personas.caseworker,
+        ).reference,
         "service_id": service.pk,
         "group_id": Group.objects.create(name="Example group").pk,
     }
@@ -301,6 +311,8 @@ def _url(route: str, world: dict[str, Any]) -> str:
         values["reference"] = world["referral"]
     if route.startswith("staff/cases/team/"):
         values["reference"] = world["team_reference"]
+    if route.startswith("staff/community/visits/"):
+        values["reference"] = world["visit"]
     if route.startswith("staff/community/forums/"):
         values["target_id"] = world["forum_target_id"]
     if route.startswith("staff/community/activities/"):
