@@ -78,6 +78,7 @@ def test_the_team_records_the_visit_and_the_caseworker_reads_it(personas, login,
 
 def test_no_visit_when_she_did_not_choose_peace_team_contact(personas, login, team) -> None:
     other, _code = make_case(personas.ngo, contact_methods=["call"])
+    cases.assign_case(case=other, caseworker=personas.caseworker, by=personas.supervisor)
     response = ask(login(personas.caseworker), other, team)
     assert response.status_code == 400
     refusal = "She did not choose to be contacted through a peace team, so no visit can be asked for."
