@@ -133,10 +133,11 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.exclude(status=Status.CLOSED)
 
     def urgent_first(self) -> CaseQuerySet:
-        """Danger, self-harm, duress or high risk first, then cases waiting for a reply, then the newest."""
-        return self.annotate(
-            urgent=models.Case(models.When(urgent(), then=models.Value(1)), default=models.Value(0))
-        ).order_by("-urgent", "-awaiting_reply", "-created_at", "-pk")
+        """Danger, self-harm, duress or high risk first, then cases waiting for a reply, then the newest.
+
+        The order of the queue index (see Case.Meta), so a page is read from the index, never sorted.
+        """
+        return self.order_by("-is_urgent_now", "-awaiting_reply", "-created_at", "-id")
 
 
 class Case(models.Model):
@@ -173,6 +174,12 @@ class Case(models.Model):
     self_harm = models.BooleanField(_("thinking of harming herself"), default=False)
     duress_suspected = models.BooleanField(_("possibly under duress"), default=False)
     awaiting_reply = models.BooleanField(_("waiting for a reply"), default=False)
+    # Kept by the database from the flags above, so the queue can be ordered by an index.
+    is_urgent_now = models.GeneratedField(
+        expression=models.Case(models.When(urgent(), then=models.Value(True)), default=models.Value(False)),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     # Non-identifying figures for statistics.
     for_whom = models.CharField(_("reported for"), max_length=8, choices=ForWhom.choices)
@@ -202,6 +209,18 @@ class Case(models.Model):
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["organisation", "assigned_to", "status"]),
             models.Index(fields=["organisation", "-created_at"]),
+            # The queue of open cases, in its order: each page is a short walk along this index.
+            models.Index(
+                fields=["organisation", "-is_urgent_now", "-awaiting_reply", "-created_at", "-id"],
+                condition=~models.Q(status="closed"),
+                name="case_open_queue",
+            ),
+            # Caseloads: open cases counted per caseworker, urgent ones apart, from the index alone.
+            models.Index(
+                fields=["organisation", "assigned_to", "is_urgent_now"],
+                condition=~models.Q(status="closed"),
+                name="case_open_caseload",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -480,7 +499,11 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # A member's notifications, newest first, a page at a time (keyset pages).
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"notification {self.pk}"

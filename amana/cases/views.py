@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -40,6 +41,7 @@ from amana.cases.forms import (
 )
 from amana.cases.models import Answer, ContactMethod, Sender, Since, Status
 from amana.cases.selectors import QueueView
+from amana.core.keyset import KeysetPage, keyset_page
 from amana.evidence import services as evidence_services
 from amana.vault.services import VaultError
 
@@ -49,6 +51,11 @@ CASE_ROLES = selectors.CASE_ROLES
 
 def _page(request: HttpRequest, items: Any) -> Any:
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _keyset_page(request: HttpRequest, items: Any) -> KeysetPage:
+    """A page of a long list ordered by an index: no count, and page 1,000 costs what page 1 does."""
+    return keyset_page(items, request.GET.get("after"), PAGE_SIZE)
 
 
 def _user(request: HttpRequest) -> Any:
@@ -64,7 +71,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", QueueView.OPEN)
     if view not in QueueView.ALL:
         view = QueueView.OPEN
-    page = _page(request, selectors.queue_for(_user(request), view))
+    page = _keyset_page(request, selectors.queue_for(_user(request), view))
     context = {"page": page, "view": view, "search_form": SearchForm(), "query": f"view={view}"}
     return render(request, "cases/queue.html", context)
 
@@ -77,7 +84,9 @@ def search(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_valid():
         found = selectors.search_cases(_user(request), form.cleaned_data["q"])
-        context.update(page=_page(request, found.cases), problem=found.problem, query=request.GET.urlencode())
+        # Search finds one reference or the few cases sharing an identifier: a counted page is cheap.
+        query = urlencode({"q": form.cleaned_data["q"]})
+        context.update(page=_page(request, found.cases), problem=found.problem, query=query)
         status = 400 if found.problem else 200
     elif request.GET:
         status = 400
@@ -99,7 +108,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     context = {
         "loads": loads,
         "worker": worker,
-        "page": _page(request, cases) if cases is not None else None,
+        "page": _keyset_page(request, cases) if cases is not None else None,
         "query": f"caseworker={worker.pk}" if worker and loads is not None else "",
     }
     return render(request, "cases/caseload.html", context)
@@ -116,7 +125,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require_roles(*CASE_ROLES)
 def notifications(request: HttpRequest) -> HttpResponse:
-    page = _page(request, selectors.notifications_for(_user(request)))
+    page = _keyset_page(request, selectors.notifications_for(_user(request)))
     return render(request, "cases/notifications.html", {"page": page})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -58,11 +60,21 @@ def test_the_queue_lists_urgent_and_high_risk_first_with_their_caseworker(person
     assert login(personas.caseworker).get("/staff/cases/?view=<script>").status_code == 200
 
 
-def test_the_queue_pages_keep_the_chosen_list(personas, login) -> None:
-    for _ in range(26):
-        make_case(personas.ngo)
-    page = login(personas.supervisor).get("/staff/cases/?view=new").content.decode()
-    assert "?view=new&amp;page=2" in page
+def test_the_queue_pages_keep_the_chosen_list_and_follow_on(personas, login) -> None:
+    cases = [make_case(personas.ngo)[0] for _ in range(26)]
+    client = login(personas.supervisor)
+    first = client.get("/staff/cases/?view=new").content.decode()
+    match = re.search(r'href="\?view=new&amp;after=([0-9.]+)"', first)
+    assert match, "the first page links to the next, in the same list"
+    second = client.get(f"/staff/cases/?view=new&after={match.group(1)}").content.decode()
+    on_first = {case.reference for case in cases if case.reference in first}
+    on_second = {case.reference for case in cases if case.reference in second}
+    # Newest first, each case on exactly one page, none left out.
+    assert len(on_first) == 25 and len(on_second) == 1 and on_first.isdisjoint(on_second)
+    assert cases[0].reference in on_second
+    assert 'href="?view=new"' in second  # back to the first page
+    # A cursor that cannot be read starts again at the first page instead of failing.
+    assert client.get("/staff/cases/?view=new&after=x.y").status_code == 200
 
 
 def test_search_by_reference_in_any_spelling(personas, login) -> None:
