@@ -19,6 +19,7 @@ from amana.cases.models import (
     RiskLevel,
 )
 from amana.channel.forms import NARRATIVE_MAX, ExtortionistForm
+from amana.core.widgets import DateInput, DateTimeInput
 
 MESSAGE_MAX_LENGTH = 5000
 NOTE_MAX_LENGTH = 3000
@@ -119,7 +120,7 @@ class PlanActionForm(forms.Form):
     due_on = forms.DateField(
         label=_("To be done by (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": _("Enter a date such as 2025-03-31.")},
     )
     consent_how = _choice(_("How she gave her agreement"), ConsentHow.choices)
@@ -140,7 +141,7 @@ class FollowUpForm(forms.Form):
     due_at = forms.DateTimeField(
         label=_("When"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         error_messages={"required": REQUIRED, "invalid": _("Enter a date and time such as 2025-03-31 10:30.")},
     )
     channel = _choice(_("How to reach her"), ContactMethod.choices, radio=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -37,14 +36,12 @@ from amana.cases.models import (
     Sender,
     Status,
 )
+from amana.core.references import random_reference
 from amana.evidence import matching
 from amana.referrals import services as referrals
 from amana.vault import services as vault
 from amana.vault.models import SurvivorKey
 from amana.vault.services import Compartment
-
-# Crockford's base32 without I, L, O and U: nothing to misread when a reference is said aloud.
-REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 # Every choice she can make about sharing, in the order forms show them.
 CONSENT_CHOICES: list[tuple[str, str]] = [
@@ -103,11 +100,7 @@ class UploadedEvidence(Protocol):
 
 def new_reference() -> str:
     """A random reference like K7Q2-93XD: nothing about order, time or count can be read from it."""
-    while True:
-        raw = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-        reference = f"{raw[:4]}-{raw[4:]}"
-        if not Case.objects.filter(reference=reference).exists():
-            return reference
+    return random_reference(taken=lambda reference: Case.objects.filter(reference=reference).exists())
 
 
 def _seal_json(locker: Any, data: dict[str, Any]) -> bytes:

@@ -32,6 +32,7 @@ from amana.cases.models import (
 from amana.cases.services import CONSENT_CHOICES, Report
 from amana.channel.services import CODE_DIGITS
 from amana.channel.uploads import check_evidence_files
+from amana.core.widgets import MultipleFileField, MultipleFileInput
 from amana.insights import labels as insights_labels
 
 NARRATIVE_MAX = 5000
@@ -303,20 +304,6 @@ def report_from_answers(answers: dict[str, Any]) -> Report:
         wants=list(answers["wants"]),
         consents=frozenset((a, s) for a, s in CONSENT_CHOICES if consent_key(a, s) in chosen),
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented way)."""
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        clean_one = super().clean
-        if isinstance(data, list | tuple):
-            return [clean_one(item, initial) for item in data if item]
-        return [clean_one(data, initial)] if data else []
 
 
 class EvidenceForm(forms.Form):

@@ -24,6 +24,7 @@ from amana.community.models import (
     VisitStatus,
 )
 from amana.community.sheets import MAX_UPLOAD_BYTES
+from amana.core.widgets import DateInput
 
 MAX_COUNT = 100_000
 # Seven digits or more, perhaps split by spaces or dashes: a phone number.
@@ -39,13 +40,6 @@ def no_contact_details(value: str) -> None:
             _("Remove the phone number or e-mail address: forum records must not point at anyone."),
             code="contact_details",
         )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _checkboxes(queryset: Any, label: Any) -> forms.ModelMultipleChoiceField:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from amana.core.menu import sections_for
+
 # The default neutral name: it says nothing about extortion or help, should someone see the screen.
 DEFAULT_SITE_NAME = _("Community information")
 
@@ -13,8 +15,7 @@ def site_name() -> str:
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    from amana.accounts.access import staff_sections
-
     user = getattr(request, "user", None)
     verified = user is not None and user.is_authenticated and user.is_verified()
-    return {"site_name": site_name(), "nav_sections": staff_sections(user) if verified else []}
+    sections = sections_for(user) if verified else []
+    return {"site_name": site_name(), "nav_sections": sections, "nav_count": sum(s.count for s in sections)}

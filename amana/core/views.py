@@ -5,8 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from amana.accounts.access import role_labels, staff_sections
+from amana.accounts.access import role_labels
 from amana.channel.views import information
+from amana.core.menu import sections_for
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -18,7 +19,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     roles_text = "، ".join(str(label) for label in role_labels(request.user))
-    return render(request, "core/home.html", {"sections": staff_sections(request.user), "roles_text": roles_text})
+    return render(request, "core/home.html", {"sections": sections_for(request.user), "roles_text": roles_text})
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:

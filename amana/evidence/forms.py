@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from amana.channel.forms import MultipleFileField, MultipleFileInput
 from amana.channel.uploads import check_evidence_files
+from amana.core.widgets import MultipleFileField, MultipleFileInput
 from amana.evidence.chat_import import AccountChat, DateExample
 from amana.evidence.identifiers import MAX_IDENTIFIERS, Identifier, parse_identifiers
 from amana.evidence.selectors import PACKAGE_COMPARTMENTS

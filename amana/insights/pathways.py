@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import OrganisationKind
 from amana.cases.models import Case
-from amana.insights.selectors import times_until_first
 from amana.insights.tables import Heading, Table
+from amana.insights.timing import times_until_first
 from amana.referrals.models import Pathway, Referral, Status
 
 REFERRALS = "referrals"

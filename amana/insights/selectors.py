@@ -10,11 +10,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models import Count
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +30,10 @@ from amana.cases.models import (
     Sender,
     urgent,
 )
+from amana.insights import matches, pathways, programme
 from amana.insights.gbvims import IncidentType, incident_type_q
 from amana.insights.tables import Heading, Sum, Suppressed, Table, suppress_tables
+from amana.insights.timing import times_until_first
 
 CASES = "cases"
 MONTHS = "months"
@@ -260,15 +261,6 @@ def timing(label: Promise, durations: list[timedelta], threshold: int) -> Timing
     return Timing(label, len(days), round(statistics.median(days), 1), _percentile(days, 0.9))
 
 
-def times_until_first(cases: models.QuerySet[Case], events: models.QuerySet[Any]) -> list[timedelta]:
-    """From each case's report to the first of its events (a caseworker's reply, a referral)."""
-    first = (
-        events.filter(case=OuterRef("pk")).order_by().values("case").annotate(first=Min("created_at")).values("first")
-    )
-    rows = cases.annotate(first=Subquery(first)).filter(first__isnull=False).values_list("created_at", "first")
-    return [first - created for created, first in rows]
-
-
 def first_response_times(cases: models.QuerySet[Case]) -> list[timedelta]:
     """From the report to the first message a caseworker wrote her."""
     return times_until_first(cases, CaseMessage.objects.filter(sender=Sender.STAFF))
@@ -284,8 +276,6 @@ def small(count: int, limit: int) -> int | None:
 
 def indicators(user: User, period: Period, comparison: Comparison | None = None) -> Indicators:
     """Every indicator of the period, suppressed together; see tables.suppress_tables."""
-    from amana.insights import matches, pathways, programme
-
     limit = threshold()
     cases = period_cases(user, period)
     tables = [

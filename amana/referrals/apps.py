@@ -6,3 +6,8 @@ class ReferralsConfig(AppConfig):
     name = "amana.referrals"
     verbose_name = _("Referrals")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from amana.referrals.menu import register_sections
+
+        register_sections()

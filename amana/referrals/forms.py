@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Role, User
+from amana.core.widgets import DateInput, DateTimeInput
 from amana.directory import selectors as directory
 from amana.referrals.models import ActionKind, ConsentGiven, Outcome, Pathway, ServiceType
 from amana.referrals.services import SHAREABLE
@@ -74,7 +75,7 @@ class ReferralForm(forms.Form):
     )
     consent_until = forms.DateField(
         label=_("Consent valid until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={
             "required": _("Give the date her consent ends."),
             "invalid": _("Enter a date such as 2025-03-31."),
@@ -106,7 +107,7 @@ class ReferralForm(forms.Form):
 class ScheduleForm(forms.Form):
     scheduled_at = forms.DateTimeField(
         label=_("Date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={
             "required": _("Give the date and time."),

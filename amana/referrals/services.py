@@ -6,7 +6,6 @@ the case to the receiving organisation, and every withdrawal, decline or expiry 
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
 from amana.audit.services import record
 from amana.cases.models import Audience, Case, Consent, Scope
+from amana.core.references import random_reference
 from amana.directory.models import Service
 from amana.referrals.models import (
     OPEN_STATUSES,
@@ -77,14 +77,7 @@ def case_locker(case: Case, compartment: str) -> Locker:
 
 def _new_reference() -> str:
     """A pseudonymous reference like R-K7Q2-93XD, unrelated to the case's own reference."""
-    # Imported here: cases.services calls this module when her choices change.
-    from amana.cases.services import REFERENCE_ALPHABET
-
-    while True:
-        raw = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-        reference = f"R-{raw[:4]}-{raw[4:]}"
-        if not Referral.objects.filter(reference=reference).exists():
-            return reference
+    return random_reference(prefix="R-", taken=lambda reference: Referral.objects.filter(reference=reference).exists())
 
 
 def _check_new_referral(

@@ -190,10 +190,10 @@ def test_it_follows_a_configured_threshold(personas, login, cases, settings) -> 
 
 
 def test_it_is_on_the_menu_of_me_officers_only(personas) -> None:
-    from amana.accounts.access import staff_sections
+    from amana.core.menu import sections_for
 
-    assert any(s.url.startswith("/staff/insights/") for s in staff_sections(personas.me_officer))
-    assert not any(s.url.startswith("/staff/insights/") for s in staff_sections(personas.caseworker))
+    assert any(s.url.startswith("/staff/insights/") for s in sections_for(personas.me_officer))
+    assert not any(s.url.startswith("/staff/insights/") for s in sections_for(personas.caseworker))
     assert Role.ME_OFFICER in personas.me_officer.roles
 
 
