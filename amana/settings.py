@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "amana.accounts.middleware.StaffSessionMiddleware",
+    "amana.audit.middleware.RefusedAttemptsMiddleware",
     "amana.audit.middleware.AuditHeadMissingMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

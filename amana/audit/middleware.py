@@ -1,3 +1,5 @@
+"""Audit middleware: a refused audited write gets a plain page; refused attempts enter the log."""
+
 from __future__ import annotations
 
 import logging
@@ -6,7 +8,9 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from amana.audit.services import AuditHeadMissing
+from amana.audit import subjects
+from amana.audit.selectors import REFUSED
+from amana.audit.services import AuditHeadMissing, record
 
 logger = logging.getLogger("amana.audit")
 
@@ -28,3 +32,38 @@ class AuditHeadMissingMiddleware:
             return None
         logger.error("%s", exception)
         return render(request, "audit/paused.html", status=503)
+
+
+REFERENCE_KWARGS = ("reference", "case_reference")
+
+
+class RefusedAttemptsMiddleware:
+    """A signed-in person refused a staff page, or a case or referral that is not theirs to open,
+    is recorded with what they tried to reach."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code in (403, 404) and request.path.startswith("/staff/"):
+            try:
+                self._note(request, response.status_code)
+            except AuditHeadMissing as exception:  # the refusal stands; the admin is told why it is not logged
+                logger.error("%s", exception)
+        return response
+
+    def _note(self, request: HttpRequest, status: int) -> None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        match = request.resolver_match
+        reference = next((str(match.kwargs[k]) for k in REFERENCE_KWARGS if match and k in match.kwargs), "")
+        if status == 404 and not reference:
+            return  # a mistyped address, not an attempt on anything
+        found = subjects.by_reference(reference.upper()) if reference else None
+        if found is not None:
+            object_type, subject = found
+            record(actor=user, action=REFUSED, object_type=object_type, object_id=subject.object_id)
+        else:
+            record(actor=user, action=REFUSED, object_type="url", object_id=request.path[:64])

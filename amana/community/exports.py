@@ -1,6 +1,6 @@
 """Spreadsheets the programme hands out: action-point lists and the blank attendance sheet.
 
-Every text cell goes through sheets.safe_cell, so text typed at a forum that starts with a formula
+Every text cell goes through core.cells.safe_cell, so text typed at a forum that starts with a formula
 sign is shown as text by Excel or LibreOffice and never run.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 from django.http import HttpResponse
 
-from amana.community.sheets import safe_cell
+from amana.core.cells import safe_cell
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from amana.accounts.forms import western_digits
 from amana.community.models import AGE_BAND_STARTS, AgeBand, Sex
+from amana.core.cells import FORMULA_STARTS
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 # A zip bomb is small on disk and huge unpacked: the unpacked size is checked before opening.
@@ -30,8 +31,6 @@ MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_COLUMNS = 30
 MAX_AGE = 120
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 SEX, AGE, PRE, POST = "sex", "age", "pre_score", "post_score"
 # Column names understood in each language, compared without case, spaces or underscores.
@@ -331,13 +330,3 @@ def _score(value: Any, max_score: int) -> int:
             % {"value": _show(value), "max": max_score}
         )
     return score
-
-
-def safe_cell(value: Any) -> Any:
-    """A value for a CSV or XLSX cell that no spreadsheet program will run as a formula.
-
-    Text starting with a formula sign gets a leading apostrophe, which spreadsheets show as text.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value

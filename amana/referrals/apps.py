@@ -8,6 +8,8 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from amana.referrals.audit_subjects import register_subjects
         from amana.referrals.menu import register_sections
 
         register_sections()
+        register_subjects()

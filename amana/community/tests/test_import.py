@@ -15,6 +15,7 @@ from django.utils import translation
 from amana.community import sheets
 from amana.community.models import Attendance, KnowledgeScore
 from amana.community.tests.conftest import make_forum, make_training
+from amana.core import cells
 
 
 def xlsx(rows: list[list[Any]]) -> bytes:
@@ -229,6 +230,6 @@ def test_the_blank_sheets_read_back_as_valid(personas, login, training) -> None:
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\tx"])
 def test_safe_cell_turns_formula_signs_into_text(value) -> None:
-    assert sheets.safe_cell(value) == "'" + value
-    assert sheets.safe_cell("plain text") == "plain text"
-    assert sheets.safe_cell(5) == 5
+    assert cells.safe_cell(value) == "'" + value
+    assert cells.safe_cell("plain text") == "plain text"
+    assert cells.safe_cell(5) == 5
