@@ -78,6 +78,17 @@ ACTIONS: dict[str, Promise] = {
     "referral.outcome_changed_mind": _("Recorded that she chose not to go on"),
     "referral.outcome_postponed": _("Recorded that a referral was postponed"),
     "referral.opened_by_partner": _("A partner opened a referral"),
+    "referral.ended_case_closed": _("A referral ended because the case was closed"),
+    "referral.keys_ended": _("A partner's keys to a referral ended"),
+    "referral.override_confirmed_by_consent": _("She consented to a referral made in an emergency"),
+    "referral.override_ended": _("An emergency referral ended without her consent"),
+    "referral.override_ending_notified": _("The caseworker was told an emergency referral is ending"),
+    "retention.set": _("Set how long closed cases are kept"),
+    "retention.hold_placed": _("Placed a legal hold on a case"),
+    "retention.hold_lifted": _("Lifted a legal hold on a case"),
+    "retention.deletion_requested": _("The survivor asked to delete her report"),
+    "case.shredded_on_request": _("A case was destroyed at her request"),
+    "case.shredded_at_retention_end": _("A case was destroyed at the end of its retention period"),
     "referral.evidence_downloaded": _("A partner downloaded evidence of a referral"),
     "evidence.added": _("Added evidence files"),
     "evidence.hashed": _("Fingerprinted evidence files"),
@@ -126,6 +137,13 @@ AREAS: dict[str, Promise] = {
     "evidence": _("Evidence"),
     "community": _("Community programme"),
     "insights": _("Insights"),
+    "retention": _("Retention and deletion"),
+}
+# Corrections of programme records: "community.<record>.<kind>", one wording per kind.
+CORRECTIONS: dict[str, Promise] = {
+    "corrected": _("Corrected a programme record, giving the reason"),
+    "removed": _("Removed a programme record, keeping it for released figures"),
+    "deleted": _("Deleted a programme record, giving the reason"),
 }
 
 
@@ -135,6 +153,9 @@ OPENINGS_LABEL = _("Openings of cases (one row per person per case per visit)")
 def action_label(code: str) -> str:
     if code in ACTIONS:
         return str(ACTIONS[code])
+    record, _sep, kind = code.rpartition(".")
+    if record.startswith("community.") and kind in CORRECTIONS:
+        return str(CORRECTIONS[kind])
     area = AREAS.get(code.split(".", 1)[0])
     return f"{area} · {code}" if area else code
 

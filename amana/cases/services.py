@@ -36,6 +36,7 @@ from amana.cases.models import (
     Sender,
     Status,
 )
+from amana.cases.notifications import notify, notify_supervisors, supervisors_of
 from amana.core.references import random_reference
 from amana.evidence import matching
 from amana.referrals import services as referrals
@@ -305,29 +306,7 @@ def update_incident(*, case: Case, changes: dict[str, Any], keyring: vault.Keyri
     record(actor=by, action="case.incident_edited", target=case)
 
 
-# Notifications ------------------------------------------------------------------------------
-
-
-def supervisors_of(organisation_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            organisation_id=organisation_id, is_active=True, role_assignments__role=Role.SUPERVISOR
-        ).distinct()
-    )
-
-
-def notify(*, recipients: Iterable[User], case: Case, kind: str) -> None:
-    Notification.objects.bulk_create(
-        [Notification(recipient=user, case=case, kind=kind) for user in {user.pk: user for user in recipients}.values()]
-    )
-
-
-def notify_supervisors(*, case: Case, kind: str) -> None:
-    """Tell the organisation's supervisors (and the case's caseworker) at once, in the app."""
-    recipients = supervisors_of(case.organisation_id)
-    if case.assigned_to is not None and case.assigned_to.is_active:
-        recipients.append(case.assigned_to)
-    notify(recipients=recipients, case=case, kind=kind)
+# Notifications: written in cases.notifications, which referrals use too --------------------
 
 
 @transaction.atomic

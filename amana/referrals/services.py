@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
 from amana.audit.services import record
-from amana.cases.models import Audience, Case, Consent, Scope
+from amana.cases.models import Audience, Case, Consent, NotificationKind, Scope
+from amana.cases.notifications import notify_supervisors
 from amana.core.references import random_reference
 from amana.directory.models import Service
 from amana.referrals.models import (
@@ -410,10 +411,6 @@ def end_overrides_due(*, now: datetime | None = None) -> int:
 def warn_overrides_ending(*, now: datetime | None = None) -> int:
     """Tell the supervisors (and the caseworker) of each case whose override ends within
     AMANA_OVERRIDE_WARNING_HOURS, once, so her consent can be recorded in time."""
-    # Imported here: cases.services calls this module when her choices change.
-    from amana.cases.models import NotificationKind
-    from amana.cases.services import notify_supervisors
-
     now = now or timezone.now()
     soon = override_cutoff(now) + timedelta(hours=settings.AMANA_OVERRIDE_WARNING_HOURS)
     granting = ReferralGrant.objects.filter(revoked_at__isnull=True, by_override=True, granted_at__lte=soon).values(

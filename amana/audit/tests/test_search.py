@@ -159,8 +159,12 @@ def test_older_entries_page_on(personas, login) -> None:
 def test_every_recorded_action_has_words(personas) -> None:
     from pathlib import Path
 
-    from amana.audit.labels import ACTIONS
+    from amana.audit.labels import ACTIONS, action_label
 
     source = "\n".join(p.read_text() for p in Path("amana").rglob("*.py") if "tests" not in p.parts)
-    codes = set(re.findall(r'action="([a-z_.]+)"', source))
-    assert codes and codes <= set(ACTIONS), codes - set(ACTIONS)
+    codes = set(re.findall(r'action="([a-z_.]+)"', source)) | set(
+        re.findall(r'^[A-Z_]+ = "(case\.[a-z_]+)"', source, re.M)
+    )
+    assert "case.shredded_on_request" in codes
+    assert codes <= set(ACTIONS), codes - set(ACTIONS)
+    assert action_label("community.forum.corrected") != "community.forum.corrected"

@@ -1,0 +1,31 @@
+"""In-app notices to staff about a case: here, below the services of cases and referrals, so that
+both can tell people without importing each other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from amana.accounts.models import Role, User
+from amana.cases.models import Case, Notification
+
+
+def supervisors_of(organisation_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            organisation_id=organisation_id, is_active=True, role_assignments__role=Role.SUPERVISOR
+        ).distinct()
+    )
+
+
+def notify(*, recipients: Iterable[User], case: Case, kind: str) -> None:
+    Notification.objects.bulk_create(
+        [Notification(recipient=user, case=case, kind=kind) for user in {user.pk: user for user in recipients}.values()]
+    )
+
+
+def notify_supervisors(*, case: Case, kind: str) -> None:
+    """Tell the organisation's supervisors (and the case's caseworker) at once, in the app."""
+    recipients = supervisors_of(case.organisation_id)
+    if case.assigned_to is not None and case.assigned_to.is_active:
+        recipients.append(case.assigned_to)
+    notify(recipients=recipients, case=case, kind=kind)
