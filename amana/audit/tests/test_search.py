@@ -162,7 +162,7 @@ def test_every_recorded_action_has_words(personas) -> None:
     from amana.audit.labels import ACTIONS, action_label
 
     source = "\n".join(p.read_text() for p in Path("amana").rglob("*.py") if "tests" not in p.parts)
-    codes = set(re.findall(r'action="([a-z_.]+)"', source)) | set(
+    codes = set(re.findall(r'action="([a-z_]+\.[a-z_.]+)"', source)) | set(
         re.findall(r'^[A-Z_]+ = "(case\.[a-z_]+)"', source, re.M)
     )
     assert "case.shredded_on_request" in codes
