@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from amana.audit.models import AuditEntry
 from amana.audit.services import record
+from amana.cases.tests.conftest import assigned_case
 from amana.channel.tests.conftest import make_case
 from amana.referrals.tests.conftest import directory, refer
 
@@ -26,7 +27,7 @@ def _text(html: str) -> str:
 
 
 def test_openings_read_as_case_references_names_and_parts(personas, login) -> None:
-    case, _code = make_case(personas.ngo)
+    case, _code = assigned_case(personas)
     personas.caseworker.first_name, personas.caseworker.last_name = "Huda", "(example)"
     personas.caseworker.save(update_fields=["first_name", "last_name"])
     caseworker = login(personas.caseworker)
@@ -43,7 +44,7 @@ def test_openings_read_as_case_references_names_and_parts(personas, login) -> No
 
 
 def test_one_row_per_person_per_case_per_visit_while_the_chain_keeps_every_opening(personas, login) -> None:
-    case, _code = make_case(personas.ngo)
+    case, _code = assigned_case(personas)
     caseworker = login(personas.caseworker)
     before = AuditEntry.objects.count()
     for _ in range(3):
