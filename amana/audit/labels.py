@@ -114,6 +114,8 @@ ACTIONS: dict[str, Promise] = {
     "community.team_member.added": _("Added a peace-team member"),
     "community.team_member.trained": _("Recorded a peace-team member's training"),
     "community.mentorship.recorded": _("Recorded a mentorship session"),
+    "community.visit.requested": _("Asked a peace team for a follow-up visit"),
+    "community.visit.recorded": _("Recorded a follow-up visit"),
     "insights.exported.csv": _("Exported figures as CSV"),
     "insights.exported.xlsx": _("Exported figures as a spreadsheet"),
     "insights.exported.pdf": _("Exported figures as PDF"),
