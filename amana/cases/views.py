@@ -329,11 +329,15 @@ class AssessmentShown:
     row: Any
     answers: list[tuple[str, str]]
     notes: str
+    # When a later assessment took its place; None for the one in force.
+    superseded_on: Any = None
 
 
 def _assessments(case: Any, *, keyring: Any) -> list[AssessmentShown]:
-    """Each assessment with its questions and answers in words, newest first."""
+    """Each assessment with its questions and answers in words, newest first; each older one is
+    marked as superseded by the one after it, and stays readable."""
     answer_labels = dict(Answer.choices)
+    opened = selectors.open_assessments(case, keyring=keyring)
     return [
         AssessmentShown(
             row=item.row,
@@ -342,8 +346,9 @@ def _assessments(case: Any, *, keyring: Any) -> list[AssessmentShown]:
                 for name, label in RISK_QUESTIONS.items()
             ],
             notes=item.data.get("notes", ""),
+            superseded_on=opened[index - 1].row.created_at if index else None,
         )
-        for item in selectors.open_assessments(case, keyring=keyring)
+        for index, item in enumerate(opened)
     ]
 
 
