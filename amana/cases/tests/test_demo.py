@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-from importlib import import_module
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import translation
@@ -111,9 +109,6 @@ def test_the_dashboard_shows_twelve_months_and_an_export(logins) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_no_demo_name_number_or_story_is_readable_at_rest(settings, tmp_path) -> None:
-    # Transactional tests that ran before this one emptied every table, the built-in catalogues
-    # that migrate puts in a real database included: put them back as migrate does.
-    import_module("amana.community.migrations.0002_built_in_catalogues").add_built_ins(django_apps, None)
     settings.VAR_DIR = tmp_path
     create_demo_data()
     stored = database_bytes(tmp_path) + media_bytes()
