@@ -101,8 +101,17 @@ def _check_new_referral(
     today = timezone.localdate()
     if not today <= until <= today + timedelta(days=LONGEST_CONSENT_DAYS):
         raise ReferralRefused(_("Consent must last from today to at most one year ahead."))
-    if Referral.objects.open().filter(case=case, organisation=organisation).exists():
-        raise ReferralRefused(_("This case already has an open referral to this organisation."))
+    # One open referral per pathway per organisation: a liaison does not block the accompaniment
+    # that follows it, but the same step is not asked of the same organisation twice.
+    if Referral.objects.open().filter(case=case, organisation=organisation, pathway=pathway).exists():
+        raise ReferralRefused(
+            _(
+                "This case already has an open referral to this organisation by this pathway (%(pathway)s). "
+                "Follow that one from the case's referrals, or withdraw it first; another pathway to the same "
+                "organisation is allowed."
+            )
+            % {"pathway": Pathway(pathway).label}
+        )
     beyond = compartments - consented_compartments(case, organisation)
     if beyond and not override:
         raise ReferralRefused(_("Her choices do not allow sharing this with this organisation."))
@@ -130,7 +139,7 @@ def create_referral(
     """Refer a case under her consent, or under a supervisor's emergency override.
 
     Steps: check the rules (pathway, her choices, identity never in liaison, one open referral per
-    organisation); make the referral's exchange locker (NGO and receiving organisation); seal the
+    pathway per organisation); make the referral's exchange locker (NGO and receiving organisation); seal the
     purpose; grant exactly the chosen lockers to the organisation; audit the referral and any
     override.
     """
