@@ -150,3 +150,17 @@ def test_a_colleague_cannot_edit_what_happened_in_a_case_assigned_to_another(per
         "He says he will send"
         in open_incident(Case.objects.get(), keyring=keyring_of(personas.caseworker))["narrative"]
     )
+
+
+def test_caseloads_count_open_and_urgent_cases_per_caseworker(personas, other_caseworker) -> None:
+    from amana.cases.selectors import caseloads_for
+
+    calm, _ = make_case(personas.ngo)
+    urgent, _ = make_case(personas.ngo, danger_now="yes")
+    done, _ = make_case(personas.ngo, danger_now="yes")
+    for case in (calm, urgent, done):
+        services.assign_case(case=case, caseworker=personas.caseworker, by=personas.supervisor)
+    Case.objects.filter(pk=done.pk).update(status="closed")
+    loads = {load.caseworker.username: load for load in caseloads_for(personas.supervisor)}
+    assert (loads["caseworker"].open_cases, loads["caseworker"].urgent) == (2, 1)
+    assert (loads["caseworker.two"].open_cases, loads["caseworker.two"].urgent) == (0, 0)
