@@ -348,7 +348,8 @@ class WhatsAppParser:
             if self._starts_message(line, layout, order):
                 continue
             if self.current is None:
-                unplaced.append(line.number)
+                if line.text.strip():
+                    unplaced.append(line.number)
                 continue
             self.current.more.append(line.text)
             if line.layout:

@@ -192,3 +192,12 @@ def test_it_keeps_a_deleted_message_and_a_missed_call_apart_from_what_was_typed(
         "17/03/2023, 14:22 - A (example): hi\n17/03/2023, 14:25 - ‪+964 770 123 4567‬ changed to ‪+964 750 987 6543‬\n"
     )
     assert [entry.is_notice for entry in import_chat_export(android.encode()).messages] == [False, True]
+
+
+def test_blank_lines_before_the_first_message_are_no_problem_but_text_is_named() -> None:
+    assert import_chat_export(b"\n\n17/03/2023, 14:22 - A (example): hi\n").problems == []
+    with translation.override("en"):
+        result = import_chat_export(b"\ncut off above\n17/03/2023, 14:22 - A (example): hi\n")
+        assert [str(problem) for problem in result.problems] == [
+            "Line 2 could not be placed in the timeline (it has no date before it)."
+        ]
