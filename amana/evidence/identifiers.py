@@ -481,6 +481,8 @@ _MENTIONED_HANDLE = re.compile(
     re.IGNORECASE,
 )
 _ENOUGH_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
+# A handle follows a platform word and one of these.
+_HANDLE_HINT = re.compile("[@:=\uff1a]")
 # A run of 7 to 17 digits, with the spaces, dashes and brackets people put between them; bounded,
 # and it cannot start inside a longer run, so a page of digits costs time in proportion to its length.
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d(?:[ \-()]{0,2}\d){6,16}(?![\w])")
@@ -521,7 +523,7 @@ def find_identifiers_in_text(text: str, region: str = DEFAULT_REGION) -> list[Id
             found.append(_identifier_or_none("link", match.group(0).rstrip(".!?")[:MAX_VALUE_LENGTH]))
         # What is left once the links are taken out (each replaced by a space) is read for the rest.
         remainder = " ".join([*kept, cleaned[end:]])
-    if any(mark in remainder for mark in ("@", ":", "=", "\uff1a")):
+    if _HANDLE_HINT.search(remainder):
         for match in _MENTIONED_HANDLE.finditer(remainder):
             label_kind = _LABELS[match.group("label").casefold()]
             if label_kind != IdentifierKind.PHONE:  # phone numbers are found below, whatever word comes before

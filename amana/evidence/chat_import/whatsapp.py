@@ -21,6 +21,7 @@ Every pattern here is anchored and bounded, so hostile text costs time in propor
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -66,7 +67,7 @@ _ATTACHED_IPHONE = re.compile(
     re.IGNORECASE,
 )
 # A file is named in brackets (Android) or angle brackets of one of three shapes (iPhone).
-_ATTACHMENT_MARKS = ("(", "<", "\u2039", "\uff1c")
+_ATTACHMENT_HINT = re.compile("[(<\u2039\uff1c]")
 # What the app writes by itself; on Android such lines have no sender.
 _NOTICE = re.compile(
     r"end-to-end encrypt|changed to|changed their phone number|changed the (?:subject|group)|security code"
@@ -146,7 +147,8 @@ class _Stamp:
 
 @dataclass(slots=True)
 class _Line:
-    """One line of the file; a header has its layout, stamp, sender and the text after the sender."""
+    """One line of the file; a header has its layout, stamp, sender and ``body``, the text after the sender
+    (after the stamp when it names none)."""
 
     number: int
     text: str
@@ -154,6 +156,8 @@ class _Line:
     stamp: _Stamp | None = None
     body: str = ""
     sender: str | None = None
+    # Where the text after the date, time and separator starts.
+    stamp_end: int = 0
 
 
 _DIGIT_RUN = re.compile(r"\d+")
@@ -164,8 +168,14 @@ def _numbers(text: str) -> list[str]:
     return _DIGIT_RUN.findall(text)
 
 
+@functools.lru_cache(maxsize=64)  # a file writes its AM/PM marks one or two ways
 def _ampm(value: str) -> str:
     return re.sub(r"[\s.\u00a0\u202f]", "", value).lower() if value else ""
+
+
+@functools.lru_cache(maxsize=1024)  # a chat has few senders
+def _clean_sender(value: str) -> str:
+    return clean_text(value).strip()
 
 
 def _read_stamp(match: re.Match[str]) -> _Stamp | None:
@@ -189,8 +199,10 @@ def classify(number: int, text: str) -> _Line:
         match = pattern.match(text)
         if match is not None:
             line.layout, line.stamp, line.body = layout, _read_stamp(match), match.group("body")
+            line.stamp_end = match.start("body")
             split = _SENDER.match(line.body)
-            line.sender = clean_text(split.group("sender")).strip() if split else None
+            if split is not None:
+                line.sender, line.body = _clean_sender(split.group("sender")), split.group("text")
             return line
     if _LOOKS_DATED.match(text):
         line.layout = "unreadable"
@@ -297,10 +309,11 @@ def date_examples(lines: list[_Line], tz: tzinfo, count: int = 2) -> list[DateEx
             continue
         day_first, month_first = line.stamp.reading("dmy", tz), line.stamp.reading("mdy", tz)
         if day_first is not None and month_first is not None:
-            stamp_end = len(line.text) - len(line.body)
             examples.append(
                 DateExample(
-                    line=clean_text(line.text[:stamp_end]).strip(" -[]"), day_first=day_first, month_first=month_first
+                    line=clean_text(line.text[: line.stamp_end]).strip(" -[]"),
+                    day_first=day_first,
+                    month_first=month_first,
                 )
             )
         if len(examples) == count:
@@ -381,11 +394,7 @@ class WhatsAppParser:
                 )
             self.current = None
             return True
-        body = line.body
-        if line.sender is not None:
-            split = _SENDER.match(body)
-            body = split.group("text") if split else body
-        self.current = _Building(line=line.number, sent_at=sent_at, sender=line.sender or "", first=body)
+        self.current = _Building(line=line.number, sent_at=sent_at, sender=line.sender or "", first=line.body)
         return True
 
     def _kept_as_text(self, line: _Line, layout: str, order: str) -> None:
@@ -440,7 +449,7 @@ class WhatsAppParser:
         first_line, _newline, caption = text.partition("\n")
         first_line = clean_text(first_line[:400], drop_harakat=True).strip()
         attached = None
-        if any(mark in first_line for mark in _ATTACHMENT_MARKS):
+        if _ATTACHMENT_HINT.search(first_line):
             attached = _ATTACHED_ANDROID.match(first_line) or _ATTACHED_IPHONE.search(first_line)
         # The file or the omitted media is kept as such; the text is what was written with it.
         if attached:
