@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Organisation, OrganisationKind, User
 from amana.cases.models import (
+    CONTACT_NEEDS_PHONE,
     ActionKind,
     ActionStatus,
     Answer,
@@ -216,3 +217,30 @@ class IncidentForm(ExtortionistForm):
         self.fields["perpetrator_phones"].label = _("Phone numbers of the extortionist")
         self.fields["perpetrator_accounts"].label = _("Accounts of the extortionist")
         self.order_fields(["narrative", "perpetrator_phones", "perpetrator_accounts"])
+
+
+class ContactPlanForm(forms.Form):
+    """Her safe-contact plan as she changes it, with the caseworker: how, when and through whom."""
+
+    contact_methods = forms.MultipleChoiceField(
+        label=_("How it is safe to reach her"),
+        choices=ContactMethod.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": CHOOSE},
+    )
+    contact_phone = forms.CharField(label=_("Phone number for calls or WhatsApp"), required=False, max_length=40)
+    safe_times = _note(_("Safe times to reach her"), rows=2)
+    if_someone_else_answers = _note(_("What to say if someone else answers"), rows=2)
+    how = _choice(_("How she asked for this change"), ConsentHow.choices)
+    reason = _note(_("Why the plan changes"), required=True, rows=2)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        methods = set(cleaned.get("contact_methods") or [])
+        phone = (cleaned.get("contact_phone") or "").strip()
+        needs_phone = bool(methods & CONTACT_NEEDS_PHONE)
+        if needs_phone and not phone:
+            self.add_error("contact_phone", _("Give the number she asked to be called on."))
+        if phone and not needs_phone:
+            self.add_error("contact_phone", _("Keep no number she did not ask us to call: leave this empty."))
+        return cleaned

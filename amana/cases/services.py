@@ -306,6 +306,42 @@ def update_incident(*, case: Case, changes: dict[str, Any], keyring: vault.Keyri
     record(actor=by, action="case.incident_edited", target=case)
 
 
+CONTACT_PLAN = ("contact_methods", "contact_phone", "safe_times", "if_someone_else_answers")
+
+
+@transaction.atomic
+def correct_contact_plan(
+    *, case: Case, plan: dict[str, Any], how: str, reason: str, keyring: vault.Keyring, by: User
+) -> None:
+    """Change her safe-contact plan as she asked, with a reason; the plan before stays in her file.
+
+    Steps: refuse on a closed case or without a reason; open her identity; refuse when nothing
+    changes; keep the previous plan with when, by whom, how she asked and why in the identity's
+    history; seal the identity again; record the change (never its content).
+    """
+    _refuse_if_closed(case)
+    if not reason.strip():
+        raise StepRefused(_("Give the reason: every correction keeps why it was made."))
+    identity: dict[str, Any] = json.loads(
+        vault.open_text(case.identity_locker, bytes(case.identity_sealed), keyring=keyring)
+    )
+    previous = {key: identity.get(key, [] if key == "contact_methods" else "") for key in CONTACT_PLAN}
+    changed = {key: plan[key] for key in CONTACT_PLAN}
+    if {**previous, "contact_methods": sorted(previous["contact_methods"])} == {
+        **changed,
+        "contact_methods": sorted(changed["contact_methods"]),
+    }:
+        raise StepRefused(_("Nothing was changed."))
+    history = [*identity.get("contact_plan_history", [])]
+    history.append(
+        {"at": timezone.now().isoformat(), "by": by.get_username(), "how": how, "reason": reason, "previous": previous}
+    )
+    identity.update(changed, contact_plan_history=history)
+    case.identity_sealed = _seal_json(case.identity_locker, identity)
+    case.save(update_fields=["identity_sealed", "updated_at"])
+    record(actor=by, action="case.contact_plan_corrected", target=case)
+
+
 # Notifications: written in cases.notifications, which referrals use too --------------------
 
 

@@ -29,6 +29,7 @@ from amana.cases.forms import (
     AssignForm,
     ClosureDecisionForm,
     ClosureRequestForm,
+    ContactPlanForm,
     FinishActionForm,
     FollowUpForm,
     FollowUpOutcomeForm,
@@ -283,6 +284,49 @@ def _step(
         context["history"], context["problems"] = [], True
     context.update(forms)
     return render(request, template, context, status=status)
+
+
+@dataclass(frozen=True)
+class ContactPlanShown:
+    current: dict[str, Any]
+    methods: list[str]
+    history: list[dict[str, Any]]
+
+
+def _contact_plan(case: Any, *, keyring: Any) -> ContactPlanShown:
+    """Her safe-contact plan in force, and every earlier plan with why it changed, the latest first."""
+    identity = selectors.open_identity(case, keyring=keyring)
+    history = [
+        {**entry, "methods": _labels(ContactMethod.choices, entry["previous"].get("contact_methods", []))}
+        for entry in reversed(identity.get("contact_plan_history", []))
+    ]
+    methods = _labels(ContactMethod.choices, identity.get("contact_methods", []))
+    return ContactPlanShown(current=identity, methods=methods, history=history)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@require_roles(*CASE_ROLES)
+@with_keyring
+def contact_plan(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    """Change her safe-contact plan with her: the reason and how she asked are kept with the old plan."""
+    form = ContactPlanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        case = selectors.get_case_for(_user(request), reference)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            how, reason = data.pop("how"), data.pop("reason")
+            return _apply(
+                request,
+                reference,
+                lambda: services.correct_contact_plan(
+                    case=case, plan=data, how=how, reason=reason, keyring=keyring, by=_user(request)
+                ),
+                _("Her safe-contact plan was changed; the earlier one is kept with the reason."),
+                "cases:contact_plan",
+            )
+        return _step(request, reference, keyring, "cases/contact_plan.html", _contact_plan, {"form": form}, 400)
+    return _step(request, reference, keyring, "cases/contact_plan.html", _contact_plan, {"form": form})
 
 
 @never_cache

@@ -108,6 +108,7 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/cases/<str:reference>/reply/": (NO_METHOD, CASE),
     "staff/cases/<str:reference>/assign/": (NO_METHOD, SUPERVISOR),
     "staff/cases/<str:reference>/incident/": (CASE, CASE),
+    "staff/cases/<str:reference>/contact-plan/": (CASE, CASE),
     "staff/cases/<str:reference>/assessment/": (CASE, CASE),
     "staff/cases/<str:reference>/plan/": (CASE, CASE),
     "staff/cases/<str:reference>/plan/<int:action_id>/": (NO_METHOD, CASE),
