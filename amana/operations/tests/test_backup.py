@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from amana.audit.models import AuditEntry
+from amana.cases import services as case_services
 from amana.cases.models import Case
 from amana.channel.tests.conftest import report_through_site
 from amana.operations.backups import SUFFIX
@@ -60,7 +61,9 @@ def her_code_opens(code: str) -> bool:
 
 def test_the_restore_drill(personas, login, media: Path, key_file: Path, tmp_path: Path, capsys) -> None:
     code = report_through_site(Client(), files=[])
-    reference = Case.objects.get().reference
+    case = Case.objects.get()
+    reference = case.reference
+    case_services.assign_case(case=case, caseworker=personas.caseworker, by=personas.supervisor)
     assert her_code_opens(code)
     archive = back_up(tmp_path / "backups")
     assert b"Noor" not in archive.read_bytes()
