@@ -46,6 +46,7 @@ ACTIONS: dict[str, Promise] = {
     "case.status_in_progress": _("Marked a case as in progress"),
     "case.status_closed": _("Closed a case"),
     "case.incident_edited": _("Edited what happened"),
+    "case.contact_plan_corrected": _("Changed her safe-contact plan with her"),
     "case.plan_action_added": _("Added a step to her plan"),
     "case.plan_action_planned": _("Planned a step of her plan again"),
     "case.plan_action_done": _("Marked a step of her plan as done"),
