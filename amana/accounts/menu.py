@@ -15,6 +15,13 @@ def register_sections() -> None:
             frozenset({Role.ORG_ADMIN, Role.SYSTEM_ADMIN}),
             20,
         ),
+        Section(
+            "accounts:key_requests",
+            _("Case keys waiting for approval"),
+            _("Approve the members an admin proposed for the key that opens your organisation's cases."),
+            frozenset({Role.SUPERVISOR, Role.CPT_MEMBER, Role.LIAISON, Role.PROVIDER_STAFF}),
+            25,
+        ),
         # Django's admin has no app of ours to declare it; the accounts app, which owns the system
         # admin role, does.
         Section(

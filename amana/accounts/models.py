@@ -111,3 +111,42 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"throttle {self.pk}"
+
+
+# Who holds the key that opens case lockers: the people who handle cases, in each kind of
+# organisation. M&E officers, organisation admins and system admins need none for their work.
+KEY_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.CPT_MEMBER, Role.LIAISON, Role.PROVIDER_STAFF})
+# Who may approve giving a new member the key (and must already hold it), by organisation kind.
+KEY_APPROVER_ROLES: dict[str, str] = {
+    OrganisationKind.NGO: Role.SUPERVISOR,
+    OrganisationKind.CPT: Role.CPT_MEMBER,
+    OrganisationKind.POLICE: Role.LIAISON,
+    OrganisationKind.NATIONAL_SECURITY: Role.LIAISON,
+    OrganisationKind.SERVICE_PROVIDER: Role.PROVIDER_STAFF,
+}
+
+
+class KeyRequest(models.Model):
+    """An admin's proposal that a member be given the organisation's case key.
+
+    Two people give the key: the proposal records who proposed it, and only someone else who
+    already holds the key (a supervisor, in an NGO) approves it; the approval is what seals the key.
+    """
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="key_requests")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="key_requests")
+    proposed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=models.Q(approved_at__isnull=True), name="one_open_key_request_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"key request {self.pk}"

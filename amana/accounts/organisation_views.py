@@ -21,29 +21,34 @@ from amana.vault import services as vault
 ADMIN_ROLES = (Role.ORG_ADMIN, Role.SYSTEM_ADMIN)
 
 
-def _admin_keyring(request: HttpRequest, organisation: Organisation, form: forms.Form) -> vault.Keyring | None:
-    """The key that lets an admin seal the organisation's key to a member: the recovery key if
-    typed, else the admin's own. Adds a form error and returns None when neither opens it."""
+class WrongRecoveryKey(Exception):
+    """The typed recovery key does not open the organisation's key (the form says so)."""
+
+
+def _recovery_keyring(organisation: Organisation, form: forms.Form) -> vault.Keyring | None:
+    """A keyring opened with the organisation's recovery key when one was typed, else None.
+
+    Admins hold no case key themselves: without the recovery key, giving the key waits for an
+    approver who holds it. A wrong recovery key adds a form error and raises WrongRecoveryKey.
+    """
     recovery_key = form.cleaned_data.get("recovery_key")
-    if recovery_key:
-        try:
-            return vault.keyring_from_recovery(organisation=organisation, recovery_key=recovery_key)
-        except vault.WrongSecret:
-            form.add_error(
-                "recovery_key", _("This recovery key does not open the organisation's key. Check it and try again.")
-            )
-            return None
-    try:
-        keyring = vault.keyring_for(request)
-    except vault.Locked:
-        keyring = None
-    if keyring is None or not keyring.holds_organisation(organisation.pk):
-        form.add_error(
-            "recovery_key",
-            _("Your account does not hold this organisation's key. Type the organisation's recovery key."),
-        )
+    if not recovery_key:
         return None
-    return keyring
+    try:
+        return vault.keyring_from_recovery(organisation=organisation, recovery_key=recovery_key)
+    except vault.WrongSecret:
+        form.add_error(
+            "recovery_key", _("This recovery key does not open the organisation's key. Check it and try again.")
+        )
+        raise WrongRecoveryKey from None
+
+
+def _tell_key_waits(request: HttpRequest, member: User) -> None:
+    if services.needs_case_key(member) and not member.member_keys.exists():
+        messages.info(
+            request,
+            _("%(name)s can open cases once a supervisor who holds the case key approves.") % {"name": member.username},
+        )
 
 
 @require_GET
@@ -83,8 +88,11 @@ def member_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
     may_make_system_admins = request.user.has_role(Role.SYSTEM_ADMIN)  # type: ignore[union-attr]
     form = MemberForm(request.POST or None, organisation=organisation, may_make_system_admins=may_make_system_admins)
     if request.method == "POST" and form.is_valid():
-        keyring = _admin_keyring(request, organisation, form)
-        if keyring is not None:
+        try:
+            keyring = _recovery_keyring(organisation, form)
+        except WrongRecoveryKey:
+            pass
+        else:
             password = services.temporary_password()
             member = services.create_member(
                 actor=request.user,  # type: ignore[arg-type]
@@ -96,10 +104,24 @@ def member_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 last_name=form.cleaned_data["last_name"],
                 keyring=keyring,
             )
+            _tell_key_waits(request, member)
             context = {"organisation": organisation, "member": member, "password": password}
             return render(request, "accounts/member_password.html", context)
     context = {"organisation": organisation, "form": form}
     return render(request, "accounts/member_new.html", context, status=400 if form.errors else 200)
+
+
+def _key(request: HttpRequest, *, actor: User, member: User, keyring: vault.Keyring | None) -> None:
+    """Give the key with the recovery key, or propose the member for a supervisor's approval."""
+    try:
+        if keyring is not None:
+            services.give_member_key(actor=actor, member=member, keyring=keyring)
+            messages.success(request, _("%(name)s can now open the organisation's data.") % {"name": member.username})
+        else:
+            services.propose_member_key(actor=actor, member=member)
+            _tell_key_waits(request, member)
+    except services.KeyRefused as refused:
+        messages.error(request, str(refused))
 
 
 @never_cache
@@ -130,15 +152,17 @@ def member_action(request: HttpRequest, organisation_id: int, member_id: int) ->
             request, _("%(name)s will set up a new authenticator at the next sign-in.") % {"name": member.username}
         )
     else:
-        keyring = _admin_keyring(request, organisation, form)
-        if keyring is None:
+        try:
+            keyring = _recovery_keyring(organisation, form)
+        except WrongRecoveryKey:
             for error in form.errors.get("recovery_key", []):
                 messages.error(request, str(error))
-        elif action == "key":
-            services.give_member_key(actor=actor, member=member, keyring=keyring)
-            messages.success(request, _("%(name)s can now open the organisation's data.") % {"name": member.username})
+            return redirect("accounts:members", organisation_id=organisation.pk)
+        if action == "key":
+            _key(request, actor=actor, member=member, keyring=keyring)
         else:
             password = services.reset_member_password(actor=actor, member=member, keyring=keyring)
+            _tell_key_waits(request, member)
             return render(
                 request,
                 "accounts/member_password.html",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from amana.accounts.models import Organisation, Role, RoleAssignment, User
+from amana.accounts.models import KeyRequest, Organisation, Role, RoleAssignment, User
 from amana.vault.models import MemberKey
 
 
@@ -45,3 +46,28 @@ def get_member_for(user: User, organisation_id: int, member_id: int) -> User:
     if member is None:
         raise Http404
     return member
+
+
+def key_requests_for(user: User) -> QuerySet[KeyRequest]:
+    """The members of the user's organisation waiting for the case key; only approvers ask."""
+    from amana.accounts.services import may_approve_keys
+
+    if not may_approve_keys(user):
+        raise PermissionDenied
+    return (
+        KeyRequest.objects.filter(organisation=user.organisation_id, approved_at__isnull=True)
+        .select_related("member", "proposed_by")
+        .prefetch_related(Prefetch("member__role_assignments", queryset=RoleAssignment.objects.order_by("role")))
+    )
+
+
+def get_key_request_for(user: User, request_id: int) -> KeyRequest:
+    """One key request of the user's organisation, open or decided (a replay is explained, not hidden)."""
+    from amana.accounts.services import may_approve_keys
+
+    if not may_approve_keys(user):
+        raise PermissionDenied
+    request = KeyRequest.objects.filter(organisation=user.organisation_id, pk=request_id).first()
+    if request is None:
+        raise Http404
+    return request

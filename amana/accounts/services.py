@@ -10,10 +10,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amana.accounts.models import (
+    KEY_APPROVER_ROLES,
+    KEY_ROLES,
     ROLE_ORGANISATION_KINDS,
+    KeyRequest,
     LoginThrottle,
     Organisation,
     Role,
@@ -55,9 +59,9 @@ def create_member(
 ) -> User:
     """Create a staff member of one organisation with one or more roles, and their key pair.
 
-    With a keyring that holds the organisation's key (an admin's, or one opened with the recovery
-    key) the organisation's key is sealed to the new member, who can then open its data; without
-    one the member can sign in but opens nothing until an admin grants the key.
+    Only roles that handle cases get the organisation's key (KEY_ROLES). With a keyring opened with
+    the recovery key it is sealed to the new member at once; otherwise the member is proposed for
+    it, and can open nothing until someone who holds it approves (approve_member_key).
     System admins are also Django superusers so that the admin site works for them; the admin
     site itself still demands the system-admin role and the second factor.
     """
@@ -80,9 +84,12 @@ def create_member(
     user.save()
     RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=role) for role in roles])
     vault.create_user_key(user=user, password=password)
-    if keyring is not None:
-        vault.add_member_key(organisation=organisation, user=user, keyring=keyring)
     record(actor=actor, action="member.created", target=user)
+    if needs_case_key(user):
+        if keyring is not None:
+            give_member_key(actor=actor, member=user, keyring=keyring)
+        else:
+            propose_member_key(actor=actor, member=user)
     return user
 
 
@@ -104,16 +111,22 @@ def deactivate_member(*, actor: User, member: User) -> None:
 
 
 @transaction.atomic
-def reset_member_password(*, actor: User, member: User, keyring: vault.Keyring) -> str:
-    """A member forgot their password: a temporary one, a new key pair, and the organisation's key
-    sealed to it from the keyring (the admin's own, or one opened with the recovery key)."""
+def reset_member_password(*, actor: User, member: User, keyring: vault.Keyring | None = None) -> str:
+    """A member forgot their password: a temporary one and a new key pair.
+
+    The organisation's key is sealed to the new pair only from a keyring opened with the recovery
+    key; otherwise a member whose role needs it is proposed for it again, so an admin who resets a
+    password never hands case keys to anyone alone.
+    """
     password = temporary_password()
-    vault.reset_user_key(user=member, new_password=password, keyring=keyring)
+    vault.reset_user_key(user=member, new_password=password, keyring=keyring if needs_case_key(member) else None)
     member.set_password(password)
     member.save(update_fields=["password"])
     User.objects.filter(pk=member.pk).update(session_epoch=F("session_epoch") + 1)
     clear_login_failures(member.username)
     record(actor=actor, action="member.password_reset", target=member)
+    if keyring is None and needs_case_key(member):
+        propose_member_key(actor=actor, member=member)
     return password
 
 
@@ -125,12 +138,79 @@ def reset_member_second_factor(*, actor: User, member: User) -> None:
     record(actor=actor, action="member.second_factor_reset", target=member)
 
 
+# The case key: by need, and given by two people ---------------------------------------------------
+
+
+class KeyRefused(Exception):
+    """Giving the case key is not allowed now; the message is a whole translated sentence."""
+
+
+def needs_case_key(member: User) -> bool:
+    return member.has_role(*KEY_ROLES)
+
+
+def may_approve_keys(user: User) -> bool:
+    """Whether this person may approve giving the case key in their organisation: the approving
+    role of its kind (a supervisor in an NGO), holding the key already."""
+    organisation = user.organisation
+    if organisation is None or not user.is_active:
+        return False
+    return user.has_role(KEY_APPROVER_ROLES[organisation.kind]) and vault.holds_member_key(
+        organisation=organisation, user=user
+    )
+
+
+def _require_needs_key(member: User) -> Organisation:
+    if member.organisation is None or not needs_case_key(member):
+        raise KeyRefused(_("This member's role needs no case key, so none is given."))
+    return member.organisation
+
+
 @transaction.atomic
-def give_member_key(*, actor: User, member: User, keyring: vault.Keyring) -> None:
-    if member.organisation is None:
-        raise RoleNotAllowed("A member without an organisation holds no organisation key.")
-    vault.add_member_key(organisation=member.organisation, user=member, keyring=keyring)
+def give_member_key(*, actor: User | None, member: User, keyring: vault.Keyring) -> None:
+    """Seal the organisation's key to a member from a keyring opened with the recovery key (the
+    paper key kept offline by two people), for the first members or when no approver is left."""
+    organisation = _require_needs_key(member)
+    vault.add_member_key(organisation=organisation, user=member, keyring=keyring)
+    KeyRequest.objects.filter(member=member, approved_at__isnull=True).update(
+        approved_by=actor, approved_at=timezone.now()
+    )
     record(actor=actor, action="member.key_given", target=member)
+
+
+@transaction.atomic
+def propose_member_key(*, actor: User | None, member: User) -> KeyRequest:
+    """An admin proposes that a member get the case key; it waits for an approver's decision."""
+    organisation = _require_needs_key(member)
+    if vault.holds_member_key(organisation=organisation, user=member):
+        raise KeyRefused(_("This member already holds the case key."))
+    request, created = KeyRequest.objects.get_or_create(
+        member=member, approved_at__isnull=True, defaults={"organisation": organisation, "proposed_by": actor}
+    )
+    if created:
+        record(actor=actor, action="member.key_proposed", target=member)
+    return request
+
+
+@transaction.atomic
+def approve_member_key(*, approver: User, request: KeyRequest, keyring: vault.Keyring) -> None:
+    """The second person: someone who holds the key approves, and the approval seals it to the member.
+
+    Refused when the request was already decided (a replayed approval), when the approver proposed
+    it, or when the approver may not approve keys in the member's organisation.
+    """
+    request = KeyRequest.objects.select_for_update().select_related("member__organisation").get(pk=request.pk)
+    if request.approved_at is not None:
+        raise KeyRefused(_("This request was already approved."))
+    if request.proposed_by_id == approver.pk or request.member_id == approver.pk:
+        raise KeyRefused(_("You proposed this member yourself, so someone else must approve."))
+    if request.organisation_id != approver.organisation_id or not may_approve_keys(approver):
+        raise KeyRefused(_("Only a supervisor who holds the case key can approve this."))
+    vault.add_member_key(organisation=request.organisation, user=request.member, keyring=keyring)
+    request.approved_by = approver
+    request.approved_at = timezone.now()
+    request.save(update_fields=["approved_by", "approved_at"])
+    record(actor=approver, action="member.key_approved", target=request.member)
 
 
 def _name_hash(name: str) -> str:

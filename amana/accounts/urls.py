@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amana.accounts import organisation_views, settings_views, views
+from amana.accounts import key_views, organisation_views, settings_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("logout/everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
     path("account/", views.account_view, name="account"),
+    path("keys/", key_views.key_requests, name="key_requests"),
+    path("keys/<int:request_id>/approve/", key_views.approve_key, name="approve_key"),
     path("organisations/", organisation_views.organisation_list, name="organisations"),
     path("organisations/new/", organisation_views.organisation_new, name="organisation_new"),
     path("organisations/<int:organisation_id>/members/", organisation_views.member_list, name="members"),

@@ -21,6 +21,8 @@ ACTIONS: dict[str, Promise] = {
     "member.password_reset": _("Reset a member's password"),
     "member.second_factor_reset": _("Reset a member's authenticator"),
     "member.key_given": _("Gave a member the organisation's key"),
+    "member.key_proposed": _("Proposed a member for the case key"),
+    "member.key_approved": _("Approved giving a member the case key"),
     "vault.opened": _("Opened protected data"),
     "vault.opened_by_survivor": _("The survivor opened her messages"),
     "vault.granted": _("Shared protected data with an organisation"),

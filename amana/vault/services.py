@@ -159,16 +159,17 @@ def remove_member_key(*, organisation: Organisation, user: User) -> None:
 
 
 @transaction.atomic
-def reset_user_key(*, user: User, new_password: str, keyring: Keyring) -> None:
+def reset_user_key(*, user: User, new_password: str, keyring: Keyring | None) -> None:
     """For a member who forgot their password: a new key pair, and their organisation's key sealed
-    to it by someone who holds it (an admin's own keyring, or one opened with the recovery key).
+    to it when a keyring that holds it is given (one opened with the recovery key); without one the
+    old sealed copy, useless without the old password, is deleted and the key must be given again.
 
     The old private key is gone with the old password; nothing sealed to the user alone survives,
     which is why data is sealed to organisations, never to individual staff.
     """
     if user.organisation is None:
         raise NoKey
-    organisation_private_key = _organisation_private_key(keyring, user.organisation)
+    organisation_private_key = _organisation_private_key(keyring, user.organisation) if keyring else None
     public_key, private_key = crypto.new_key_pair()
     user_key, _created = UserKey.objects.select_for_update().get_or_create(
         user=user, defaults={"public_key": public_key, "salt": b"", "kdf_ops": 0, "kdf_mem": 0}
@@ -176,11 +177,18 @@ def reset_user_key(*, user: User, new_password: str, keyring: Keyring) -> None:
     user_key.public_key = public_key
     lock_with_secret(user_key, private_key, new_password)
     user_key.save()
+    if organisation_private_key is None:
+        MemberKey.objects.filter(organisation=user.organisation, user=user).delete()
+        return
     MemberKey.objects.update_or_create(
         organisation=user.organisation,
         user=user,
         defaults={"sealed_private_key": crypto.seal_to(public_key, organisation_private_key)},
     )
+
+
+def holds_member_key(*, organisation: Organisation, user: User) -> bool:
+    return MemberKey.objects.filter(organisation=organisation, user=user).exists()
 
 
 def new_survivor_key(*, secret: str) -> SurvivorKey:

@@ -6,10 +6,18 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from amana.accounts.models import Organisation, User
+from amana.accounts.models import KeyRequest, Organisation, User
 from amana.audit.models import AuditEntry
 from amana.vault import services as vault
 from amana.vault.models import MemberKey
+
+
+def approve_key(login, approver, member) -> None:  # type: ignore[no-untyped-def]
+    """The approver opens the page of waiting keys and approves the member's."""
+    client = login(approver)
+    request = KeyRequest.objects.get(member=member, approved_at__isnull=True)
+    assert member.username in client.get("/staff/keys/").content.decode()
+    assert client.post(f"/staff/keys/{request.pk}/approve/").status_code == 302
 
 
 def shown_secret(response, element_id: str) -> str:  # type: ignore[no-untyped-def]
@@ -33,22 +41,25 @@ def test_a_system_admin_creates_an_organisation_and_sees_its_recovery_key_once(p
     assert recovery_key not in client.get(f"/staff/organisations/{organisation.pk}/members/").content.decode()
 
 
-def test_the_first_member_is_added_with_the_recovery_key(personas, login) -> None:
+def test_the_first_member_is_given_the_key_with_the_recovery_key(personas, login) -> None:
     client = login(personas.system_admin)
     response = client.post("/staff/organisations/new/", {"name": "Fresh NGO (example)", "kind": "ngo"})
     recovery_key = shown_secret(response, "recovery-key")
     organisation = Organisation.objects.get(name="Fresh NGO (example)")
     url = f"/staff/organisations/{organisation.pk}/members/new/"
-    refused = client.post(url, {"username": "fresh.admin", "roles": ["org_admin"]})
-    assert refused.status_code == 400
-    assert "مفتاح الاسترداد" in refused.content.decode()
-    added = client.post(url, {"username": "fresh.admin", "roles": ["org_admin"], "recovery_key": recovery_key})
+    added = client.post(url, {"username": "fresh.supervisor", "roles": ["supervisor"], "recovery_key": recovery_key})
     password = shown_secret(added, "temporary-password")
-    member = User.objects.get(username="fresh.admin")
+    member = User.objects.get(username="fresh.supervisor")
     assert vault.user_keyring(member, password).holds_organisation(organisation.pk)
+    # An admin's work needs no case key: even with the recovery key typed, none is given.
+    admin = client.post(url, {"username": "fresh.admin", "roles": ["org_admin"], "recovery_key": recovery_key})
+    password = shown_secret(admin, "temporary-password")
+    assert not vault.user_keyring(User.objects.get(username="fresh.admin"), password).holds_organisation(
+        organisation.pk
+    )
 
 
-def test_an_org_admin_adds_a_member_who_can_open_the_organisations_data(personas, login) -> None:
+def test_an_org_admin_proposes_a_member_and_a_supervisor_gives_the_key(personas, login) -> None:
     client = login(personas.org_admin)
     response = client.post(
         f"/staff/organisations/{personas.ngo.pk}/members/new/",
@@ -57,8 +68,10 @@ def test_an_org_admin_adds_a_member_who_can_open_the_organisations_data(personas
     password = shown_secret(response, "temporary-password")
     member = User.objects.get(username="new.caseworker")
     assert member.has_role("caseworker")
-    assert vault.user_keyring(member, password).holds_organisation(personas.ngo.pk)
+    assert not vault.user_keyring(member, password).holds_organisation(personas.ngo.pk)
     assert AuditEntry.objects.filter(action="member.created", actor_id=personas.org_admin.pk).exists()
+    approve_key(login, personas.supervisor, member)
+    assert vault.user_keyring(member, password).holds_organisation(personas.ngo.pk)
 
 
 @pytest.mark.parametrize(
@@ -80,21 +93,25 @@ def test_bad_member_input_gets_a_clear_message(personas, login, data: dict[str, 
     assert not User.objects.filter(username="ok.name").exists()
 
 
-def test_a_forgotten_password_is_reset_by_the_org_admin(personas, login) -> None:
+def test_a_forgotten_password_is_reset_by_the_org_admin_and_the_key_waits_for_a_supervisor(personas, login) -> None:
     client = login(personas.org_admin)
     response = client.post(
         f"/staff/organisations/{personas.ngo.pk}/members/{personas.caseworker.pk}/", {"action": "password"}
     )
     password = shown_secret(response, "temporary-password")
     assert Client().post("/staff/login/", {"username": "caseworker", "password": password}).status_code == 302
+    # The admin knows the new password, so the admin alone must not hand back the key with it.
+    assert not vault.user_keyring(personas.caseworker, password).holds_organisation(personas.ngo.pk)
+    approve_key(login, personas.supervisor, personas.caseworker)
     assert vault.user_keyring(personas.caseworker, password).holds_organisation(personas.ngo.pk)
 
 
-def test_a_system_admin_of_another_organisation_needs_the_recovery_key(personas, login) -> None:
+def test_a_system_admin_of_another_organisation_restores_the_key_only_with_the_recovery_key(personas, login) -> None:
     client = login(personas.system_admin)
     url = f"/staff/organisations/{personas.police.pk}/members/{personas.liaison.pk}/"
-    refused = client.post(url, {"action": "password"}, follow=True)
-    assert "مفتاح الاسترداد" in refused.content.decode()
+    waiting = client.post(url, {"action": "password"})
+    password = shown_secret(waiting, "temporary-password")
+    assert not vault.user_keyring(personas.liaison, password).holds_organisation(personas.police.pk)
     response = client.post(url, {"action": "password", "recovery_key": personas.police.recovery_key})
     password = shown_secret(response, "temporary-password")
     assert vault.user_keyring(personas.liaison, password).holds_organisation(personas.police.pk)
@@ -128,11 +145,13 @@ def test_an_admin_cannot_deactivate_themselves(personas, login) -> None:
     assert personas.org_admin.is_active
 
 
-def test_a_member_without_the_key_is_given_it(personas, login) -> None:
+def test_a_member_without_the_key_is_proposed_and_given_it(personas, login) -> None:
     MemberKey.objects.filter(user=personas.caseworker).delete()
     login(personas.org_admin).post(
         f"/staff/organisations/{personas.ngo.pk}/members/{personas.caseworker.pk}/", {"action": "key"}
     )
+    assert not MemberKey.objects.filter(user=personas.caseworker, organisation=personas.ngo).exists()
+    approve_key(login, personas.supervisor, personas.caseworker)
     assert MemberKey.objects.filter(user=personas.caseworker, organisation=personas.ngo).exists()
 
 

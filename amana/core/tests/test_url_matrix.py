@@ -34,7 +34,8 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from amana.accounts.models import Role
+from amana.accounts import services as accounts
+from amana.accounts.models import KeyRequest, Role
 from amana.cases import services as cases
 from amana.cases.models import Sender
 from amana.cases.tests.conftest import assigned_case, colleague, team_case
@@ -148,6 +149,8 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/organisations/<int:organisation_id>/members/": (MEMBERS, NO_METHOD),
     "staff/organisations/<int:organisation_id>/members/new/": (MEMBERS, MEMBERS),
     "staff/organisations/<int:organisation_id>/members/<int:member_id>/": (NO_METHOD, MEMBERS),
+    # The case key's second person: an approver of the organisation (a supervisor, in an NGO).
+    "staff/keys/<int:request_id>/approve/": (NO_METHOD, rule("supervisor", "cpt_member liaison provider_staff")),
     # The community programme
     "staff/community/forums/<int:forum_id>/": (RECORDS, NO_METHOD),
     "staff/community/forums/<int:forum_id>/concerns/": (NO_METHOD, RECORDS),
@@ -257,6 +260,9 @@ def _world(personas: Any) -> dict[str, Any]:
         case=case, upload=SimpleUploadedFile("chat.zip", export), by=personas.caseworker, export_name="chat.zip"
     )
     referral = refer(personas, case)
+    waiting = accounts.create_member(
+        actor=personas.org_admin, organisation=personas.ngo, username="waiting", password="x" * 20, roles=["caseworker"]
+    )
     question = referrals.ask(referral=referral, by=personas.liaison, text="A question (example).")
     forum = make_forum(personas.me_officer, date(2022, 6, 5))
     team = community.create_team(actor=personas.me_officer, organisation=personas.cpt, area="Qayyarah (example)")
@@ -275,6 +281,7 @@ def _world(personas: Any) -> dict[str, Any]:
         "timeline_id": timeline.pk,
         "question_id": question.pk,
         "organisation_id": personas.ngo.pk,
+        "request_id": KeyRequest.objects.get(member=waiting).pk,
         "member_id": personas.caseworker.pk,
         "forum_id": forum.pk,
         "action_point_id": make_action_point(personas.me_officer, forum).pk,
