@@ -40,7 +40,7 @@ def test_the_system_admin_finds_no_totp_secret_in_any_admin_page(personas, login
     client = login(personas.system_admin)
     for url in _admin_pages():
         response = client.get(url)
-        assert response.status_code == 200, url
+        assert response.status_code in (200, 403), url  # 403: a model the admin only lists
         page = response.content.decode()
         for secret in _secrets(device) + _secrets(other):
             assert secret not in page, (url, secret)
