@@ -59,6 +59,7 @@ def test_each_app_declares_its_own_menu_sections(personas) -> None:
     assert reverse("insights:dashboard") in urls and reverse("evidence:alerts") in urls
     assert reverse("community:teams") not in urls
     assert [s.url for s in sections_for(personas.cpt_member)] == [
+        reverse("accounts:key_requests"),
         reverse("intake:new"),
         reverse("cases:team_cases"),
         reverse("community:overview"),
