@@ -74,7 +74,7 @@ def test_the_restore_drill(personas, login, media: Path, key_file: Path, tmp_pat
     restore(archive, key_file)
     assert "Restored. Audit log intact" in capsys.readouterr().out
     assert her_code_opens(code)
-    page = login(personas.supervisor).get(f"/staff/cases/{reference}/")
+    page = login(personas.caseworker).get(f"/staff/cases/{reference}/")
     assert page.status_code == 200
     assert NARRATIVE in page.content.decode()
     call_command("audit_verify")
