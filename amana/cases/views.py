@@ -59,6 +59,12 @@ def _keyset_page(request: HttpRequest, items: Any) -> KeysetPage:
     return keyset_page(items, request.GET.get("after"), PAGE_SIZE)
 
 
+def _case_page(request: HttpRequest, cases: Any) -> KeysetPage:
+    page = _keyset_page(request, cases)
+    selectors.mark_overdue(page.object_list)
+    return page
+
+
 def _user(request: HttpRequest) -> Any:
     return request.user  # a verified staff member: require_roles ran first
 
@@ -72,7 +78,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", QueueView.OPEN)
     if view not in QueueView.ALL:
         view = QueueView.OPEN
-    page = _keyset_page(request, selectors.queue_for(_user(request), view))
+    page = _case_page(request, selectors.queue_for(_user(request), view))
     context = {"page": page, "view": view, "search_form": SearchForm(), "query": f"view={view}"}
     return render(request, "cases/queue.html", context)
 
@@ -87,7 +93,9 @@ def search(request: HttpRequest) -> HttpResponse:
         found = selectors.search_cases(_user(request), form.cleaned_data["q"])
         # Search finds one reference or the few cases sharing an identifier: a counted page is cheap.
         query = urlencode({"q": form.cleaned_data["q"]})
-        context.update(page=_page(request, found.cases), problem=found.problem, query=query)
+        page = _page(request, found.cases)
+        page.object_list = selectors.mark_overdue(list(page.object_list))
+        context.update(page=page, problem=found.problem, query=query)
         status = 400 if found.problem else 200
     elif request.GET:
         status = 400
@@ -109,7 +117,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     context = {
         "loads": loads,
         "worker": worker,
-        "page": _keyset_page(request, cases) if cases is not None else None,
+        "page": _case_page(request, cases) if cases is not None else None,
         "query": f"caseworker={worker.pk}" if worker and loads is not None else "",
     }
     return render(request, "cases/caseload.html", context)

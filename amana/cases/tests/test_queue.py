@@ -164,3 +164,20 @@ def test_caseloads_count_open_and_urgent_cases_per_caseworker(personas, other_ca
     loads = {load.caseworker.username: load for load in caseloads_for(personas.supervisor)}
     assert (loads["caseworker"].open_cases, loads["caseworker"].urgent) == (2, 1)
     assert (loads["caseworker.two"].open_cases, loads["caseworker.two"].urgent) == (0, 0)
+
+
+def test_the_queue_flags_the_cases_with_something_overdue(personas, login) -> None:
+    from .test_steps import _overdue_follow_up
+
+    late, _ = assigned_case(personas)
+    on_time, _ = assigned_case(personas)
+    _overdue_follow_up(late, personas.caseworker)
+    page = login(personas.supervisor).get("/staff/cases/").content.decode()
+    rows = {
+        ref: page[page.rindex("<tr", 0, page.index(ref)) : page.index(ref)]
+        for ref in (late.reference, on_time.reference)
+    }
+    assert "is-overdue" in rows[late.reference]
+    assert "is-overdue" not in rows[on_time.reference]
+    overdue = login(personas.supervisor).get("/staff/cases/?view=overdue").content.decode()
+    assert late.reference in overdue and on_time.reference not in overdue
