@@ -179,6 +179,11 @@ class PackageForm(forms.Form):
         label=_("For which referral"),
         required=False,
         help_text=_("For a referral the package holds only what that referral shares, under its own reference."),
+        error_messages={
+            "invalid_choice": _(
+                "No package can be made for this referral: it has ended or her consent to it was withdrawn."
+            )
+        },
     )
     compartments = forms.MultipleChoiceField(
         label=_("What the package holds"),
@@ -193,7 +198,7 @@ class PackageForm(forms.Form):
         self.fields["referral"].choices = [("", _("None: only what she agreed to share with the authorities"))] + [  # type: ignore[attr-defined]
             (key, f"{referral.reference} · {referral.organisation.name}") for key, referral in self.referrals.items()
         ]
-        shareable = granted.union(*(set(referral.compartments) for referral in referrals))
+        shareable = granted.union(*(referral.standing for referral in referrals))
         labels = dict(Compartment.choices)
         self.fields["compartments"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             (compartment, labels[compartment]) for compartment in PACKAGE_COMPARTMENTS if compartment in shareable
@@ -201,9 +206,10 @@ class PackageForm(forms.Form):
         self.fields["compartments"].initial = sorted(granted)
 
     def allowed(self) -> set[str]:
-        """What the chosen referral shares, or else what she agreed to share with the authorities."""
+        """What the chosen referral's standing grants share now, or else what she agreed to share with
+        the authorities; never the list the referral was made with, which her withdrawal may have cut."""
         referral = self.cleaned_data.get("referral_object")
-        return set(referral.compartments) if referral is not None else self.granted
+        return set(referral.standing) if referral is not None else self.granted
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

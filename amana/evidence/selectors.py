@@ -45,10 +45,15 @@ def granted_to_authorities(case: Case) -> set[str]:
 
 
 def open_referrals_of(case: Case) -> list[Any]:
-    """The case's open referrals, whose grants a package can be made for."""
+    """The case's open referrals, each with ``standing``: the compartments its grants share at this
+    moment (her withdrawal may have revoked some since it was made). A package is made from these."""
     from amana.referrals.models import Referral
+    from amana.referrals.selectors import granted_compartments
 
-    return list(Referral.objects.filter(case=case).open().select_related("organisation").order_by("created_at"))
+    referrals = list(Referral.objects.filter(case=case).open().select_related("organisation").order_by("created_at"))
+    for referral in referrals:
+        referral.standing = granted_compartments(referral)
+    return [referral for referral in referrals if referral.standing]
 
 
 def items_of(case: Case) -> QuerySet[EvidenceItem]:

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from amana.cases.models import Scope
+from amana.cases.models import Consent, Scope
 from amana.evidence.models import CustodyAction, CustodyEvent, EvidenceItem, EvidencePackage
 from amana.evidence.sample_exports import Layout, conversation, whatsapp_text
 
@@ -198,3 +198,72 @@ def test_a_package_for_a_referral_holds_only_what_that_referral_shares(personas,
     assert case.reference.encode() not in everything
     assert b"Samira" not in everything and b"0750 111 2222" not in everything
     assert EvidencePackage.objects.get().referral == referral
+
+
+def test_a_package_is_made_from_the_grants_that_stand_after_her_withdrawal(personas, login) -> None:
+    """Finding 2: after she withdrew "services.identity", a package for that referral held her name."""
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from amana.referrals import services as referrals
+    from amana.referrals.models import Pathway
+    from amana.vault import services as vault
+    from conftest import PASSWORD
+
+    case, code = assigned_case(personas, name="Samira (example)", contact_phone="0750 111 2222")
+    Consent.objects.filter(case=case, audience="services").update(given=True)
+    referral = referrals.create_referral(
+        case=case,
+        organisation=personas.provider,
+        pathway=Pathway.SERVICE,
+        service_type="psychosocial",
+        compartments=["identity", "incident"],
+        purpose="Support sessions (example).",
+        consent_given="verbal",
+        consent_until=timezone.localdate() + timedelta(days=30),
+        by=personas.caseworker,
+        keyring=vault.user_keyring(personas.caseworker, PASSWORD),
+    )
+    client = login(personas.caseworker)
+    url = f"/staff/evidence/{case.reference}/package/"
+    before = client.post(url, {"referral": referral.pk, "compartments": ["identity", "incident"]})
+    assert before.status_code == 200 and b"Samira" in _unzipped(before)  # the control: her name was in it
+    survivor = Client()
+    assert survivor.post("/continue/", {"code": code}).status_code == 302
+    assert survivor.post("/continue/choices/", {"consents": ["services.incident"]}).status_code == 302
+    refused = client.post(url, {"referral": referral.pk, "compartments": ["identity", "incident"]})
+    assert refused.status_code == 400
+    response = client.post(url, {"referral": referral.pk, "compartments": ["incident"]})
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    everything = _unzipped(response)
+    assert manifest["compartments"] == ["incident"]
+    assert b"Samira" not in everything and b"0750 111 2222" not in everything
+
+    # Once she withdraws the rest, the referral ends and a package for it is refused, clearly.
+    assert survivor.post("/continue/choices/", {"consents": []}).status_code == 302
+    forged = client.post(url, {"referral": referral.pk, "compartments": ["incident"]})
+    assert forged.status_code == 400
+    with translation.override("ar"):
+        message = gettext("No package can be made for this referral: it has ended or her consent to it was withdrawn.")
+    assert message in forged.content.decode()
+    assert EvidencePackage.objects.count() == 2
+
+
+def _unzipped(response) -> bytes:  # type: ignore[no-untyped-def]
+    """Every member of a package, with the text of its PDF summary, so a name in it can be found."""
+    from pypdf import PdfReader
+
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    texts = [
+        page.extract_text().encode()
+        for name, data in members.items()
+        if name.endswith(".pdf")
+        for page in PdfReader(io.BytesIO(data)).pages
+    ]
+    return b"".join(members.values()) + b"".join(texts)
