@@ -52,8 +52,8 @@ def open_referrals_of(case: Case) -> list[Any]:
 
     referrals = list(Referral.objects.filter(case=case).open().select_related("organisation").order_by("created_at"))
     for referral in referrals:
-        referral.standing = granted_compartments(referral)
-    return [referral for referral in referrals if referral.standing]
+        referral.standing = granted_compartments(referral)  # type: ignore[attr-defined]  # read by PackageForm
+    return [referral for referral in referrals if referral.standing]  # type: ignore[attr-defined]  # set above
 
 
 def items_of(case: Case) -> QuerySet[EvidenceItem]:
