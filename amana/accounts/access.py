@@ -35,6 +35,12 @@ def allows_unverified(view: ViewFunc) -> ViewFunc:
     return view
 
 
+def allows_temporary_password(view: ViewFunc) -> ViewFunc:
+    """Mark a view a member may reach before replacing the temporary password an admin gave them."""
+    view.amana_allows_temporary_password = True  # type: ignore[attr-defined]  # a marker read by middleware
+    return view
+
+
 def require_roles(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
     """Sign-in, the second factor and (when roles are named) one of those roles; else 403."""
 

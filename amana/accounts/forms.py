@@ -190,10 +190,34 @@ class MemberActionForm(forms.Form):
             ("password", "password"),
             ("second_factor", "second_factor"),
             ("key", "key"),
-            ("deactivate", "deactivate"),
         ],
         error_messages={"required": _("Choose what to do."), "invalid_choice": _("Choose what to do.")},
     )
+    recovery_key = RecoveryKeyField(required=False)
+
+
+class DeactivateMemberForm(forms.Form):
+    """Deactivating is confirmed by typing the member's user name, so it is never a slip of the list."""
+
+    confirm = forms.CharField(
+        label=_("Type their user name to confirm"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr", "class": "code"}),
+        error_messages={"required": _("Type their user name to confirm.")},
+    )
+
+    def __init__(self, *args: Any, member: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_confirm(self) -> str:
+        typed: str = self.cleaned_data["confirm"].strip()
+        if typed.casefold() != self.member.username.casefold():
+            raise forms.ValidationError(_("That is not their user name. Nothing was changed."))
+        return typed
+
+
+class ReaddMemberForm(forms.Form):
     recovery_key = RecoveryKeyField(required=False)
 
 

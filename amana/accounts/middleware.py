@@ -42,12 +42,22 @@ class StaffSessionMiddleware:
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         user: Any = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or view_func is set_language:
             return None
-        if getattr(view_func, "amana_allows_unverified", False) or view_func is set_language:
+        if user.is_verified():
+            return self._temporary_password(request, user, view_func)
+        if getattr(view_func, "amana_allows_unverified", False):
             return None
         has_device = user.totpdevice_set.filter(confirmed=True).exists()
         return redirect("accounts:verify" if has_device else "accounts:enrol")
+
+    @staticmethod
+    def _temporary_password(request: HttpRequest, user: Any, view_func: Callable[..., Any]) -> HttpResponse | None:
+        """A member still on the temporary password an admin gave them chooses their own first."""
+        if not user.must_change_password or getattr(view_func, "amana_allows_temporary_password", False):
+            return None
+        messages.info(request, _("Choose your own password before you go on: the one you were given was temporary."))
+        return redirect("accounts:account")
 
     @staticmethod
     def _end(request: HttpRequest, message: str) -> HttpResponse:

@@ -69,6 +69,9 @@ class User(AbstractUser):
     # Raised by "log out everywhere" and by a password change: sessions holding an older
     # value are ended by StaffSessionMiddleware.
     session_epoch = models.PositiveIntegerField(default=0)
+    # Set when an admin hands over a temporary password (a new member, a reset, a re-added member):
+    # every staff page but "My account" waits until the member chooses their own.
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("staff member")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amana.accounts import services
 from amana.accounts.access import require_roles
-from amana.accounts.forms import MemberActionForm, MemberForm, OrganisationForm
+from amana.accounts.forms import DeactivateMemberForm, MemberActionForm, MemberForm, OrganisationForm, ReaddMemberForm
 from amana.accounts.models import Organisation, Role, User
 from amana.accounts.selectors import get_member_for, get_organisation_for, members_of, organisations_managed_by
 from amana.vault import services as vault
@@ -103,6 +103,7 @@ def member_new(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 keyring=keyring,
+                must_change_password=True,
             )
             _tell_key_waits(request, member)
             context = {"organisation": organisation, "member": member, "password": password}
@@ -124,29 +125,28 @@ def _key(request: HttpRequest, *, actor: User, member: User, keyring: vault.Keyr
         messages.error(request, str(refused))
 
 
-@never_cache
-@require_POST
-@require_roles(*ADMIN_ROLES)
-def member_action(request: HttpRequest, organisation_id: int, member_id: int) -> HttpResponse:
-    """Reset a password or second factor, give the organisation's key, or deactivate a member."""
+def _member_for_admin(request: HttpRequest, organisation_id: int, member_id: int) -> tuple[Organisation, User, User]:
     member = get_member_for(request.user, organisation_id, member_id)  # type: ignore[arg-type]
     organisation = get_organisation_for(request.user, organisation_id)  # type: ignore[arg-type]
     actor: User = request.user  # type: ignore[assignment]
     if member.has_role(Role.SYSTEM_ADMIN) and not actor.has_role(Role.SYSTEM_ADMIN):
         # Otherwise an organisation admin could take over a system admin's account.
         raise PermissionDenied
+    return organisation, member, actor
+
+
+@never_cache
+@require_POST
+@require_roles(*ADMIN_ROLES)
+def member_action(request: HttpRequest, organisation_id: int, member_id: int) -> HttpResponse:
+    """Reset a password or second factor, or give the organisation's key (deactivating has its own page)."""
+    organisation, member, actor = _member_for_admin(request, organisation_id, member_id)
     form = MemberActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That action could not be done. Choose it again from the list."))
         return redirect("accounts:members", organisation_id=organisation.pk)
     action = form.cleaned_data["action"]
-    if action == "deactivate":
-        if member.pk == actor.pk:
-            messages.error(request, _("You cannot deactivate your own account."))
-        else:
-            services.deactivate_member(actor=actor, member=member)
-            messages.success(request, _("%(name)s can no longer sign in.") % {"name": member.username})
-    elif action == "second_factor":
+    if action == "second_factor":
         services.reset_member_second_factor(actor=actor, member=member)
         messages.success(
             request, _("%(name)s will set up a new authenticator at the next sign-in.") % {"name": member.username}
@@ -169,3 +169,50 @@ def member_action(request: HttpRequest, organisation_id: int, member_id: int) ->
                 {"organisation": organisation, "member": member, "password": password, "reset": True},
             )
     return redirect("accounts:members", organisation_id=organisation.pk)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@require_roles(*ADMIN_ROLES)
+def member_deactivate(request: HttpRequest, organisation_id: int, member_id: int) -> HttpResponse:
+    """Someone left: a page of its own that says what happens and asks for their user name."""
+    organisation, member, actor = _member_for_admin(request, organisation_id, member_id)
+    if member.pk == actor.pk or not member.is_active:
+        messages.error(
+            request,
+            _("You cannot deactivate your own account.")
+            if member.pk == actor.pk
+            else _("%(name)s is already deactivated.") % {"name": member.username},
+        )
+        return redirect("accounts:members", organisation_id=organisation.pk)
+    form = DeactivateMemberForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        services.deactivate_member(actor=actor, member=member)
+        messages.success(request, _("%(name)s can no longer sign in.") % {"name": member.username})
+        return redirect("accounts:members", organisation_id=organisation.pk)
+    context = {"organisation": organisation, "member": member, "form": form}
+    return render(request, "accounts/member_deactivate.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_POST
+@require_roles(*ADMIN_ROLES)
+def member_readd(request: HttpRequest, organisation_id: int, member_id: int) -> HttpResponse:
+    """Undo a deactivation: a new key pair, a temporary password and a new authenticator."""
+    organisation, member, actor = _member_for_admin(request, organisation_id, member_id)
+    if member.is_active:
+        messages.error(request, _("%(name)s is not deactivated.") % {"name": member.username})
+        return redirect("accounts:members", organisation_id=organisation.pk)
+    form = ReaddMemberForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise WrongRecoveryKey
+        keyring = _recovery_keyring(organisation, form)
+    except WrongRecoveryKey:
+        for error in form.errors.get("recovery_key", []):
+            messages.error(request, str(error))
+        return redirect("accounts:members", organisation_id=organisation.pk)
+    password = services.readd_member(actor=actor, member=member, keyring=keyring)
+    _tell_key_waits(request, member)
+    context = {"organisation": organisation, "member": member, "password": password, "readded": True}
+    return render(request, "accounts/member_password.html", context)

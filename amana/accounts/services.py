@@ -56,6 +56,7 @@ def create_member(
     first_name: str = "",
     last_name: str = "",
     keyring: vault.Keyring | None = None,
+    must_change_password: bool = False,
 ) -> User:
     """Create a staff member of one organisation with one or more roles, and their key pair.
 
@@ -79,6 +80,7 @@ def create_member(
         last_name=last_name,
         is_staff=is_system_admin,
         is_superuser=is_system_admin,
+        must_change_password=must_change_password,
     )
     user.set_password(password)
     user.save()
@@ -118,13 +120,38 @@ def reset_member_password(*, actor: User, member: User, keyring: vault.Keyring |
     key; otherwise a member whose role needs it is proposed for it again, so an admin who resets a
     password never hands case keys to anyone alone.
     """
+    password = _hand_over_temporary_password(member=member, keyring=keyring)
+    record(actor=actor, action="member.password_reset", target=member)
+    if keyring is None and needs_case_key(member):
+        propose_member_key(actor=actor, member=member)
+    return password
+
+
+def _hand_over_temporary_password(*, member: User, keyring: vault.Keyring | None) -> str:
+    """A temporary password and a new key pair locked under it, every old session ended; the
+    member must choose their own password at the next sign-in."""
     password = temporary_password()
     vault.reset_user_key(user=member, new_password=password, keyring=keyring if needs_case_key(member) else None)
     member.set_password(password)
-    member.save(update_fields=["password"])
+    member.must_change_password = True
+    member.save(update_fields=["password", "must_change_password"])
     User.objects.filter(pk=member.pk).update(session_epoch=F("session_epoch") + 1)
     clear_login_failures(member.username)
-    record(actor=actor, action="member.password_reset", target=member)
+    return password
+
+
+@transaction.atomic
+def readd_member(*, actor: User, member: User, keyring: vault.Keyring | None = None) -> str:
+    """Undo a deactivation: the member comes back with a new key pair, a temporary password and a
+    new authenticator (the old phone may have gone with the old job). The case key follows the
+    same rule as a reset: from the recovery key, or proposed for a supervisor's approval."""
+    if member.is_active:
+        raise RoleNotAllowed("Only a deactivated member can be added again.")
+    member.is_active = True
+    member.save(update_fields=["is_active"])
+    password = _hand_over_temporary_password(member=member, keyring=keyring)
+    TOTPDevice.objects.filter(user=member).delete()
+    record(actor=actor, action="member.readded", target=member)
     if keyring is None and needs_case_key(member):
         propose_member_key(actor=actor, member=member)
     return password
@@ -280,7 +307,8 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     if hasattr(user, "vault_key"):
         vault.change_user_password(user=user, current_password=current_password, new_password=new_password)
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
     record(actor=user, action="password.changed", target=user)
 
 

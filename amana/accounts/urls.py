@@ -41,4 +41,14 @@ urlpatterns = [
         organisation_views.member_action,
         name="member_action",
     ),
+    path(
+        "organisations/<int:organisation_id>/members/<int:member_id>/deactivate/",
+        organisation_views.member_deactivate,
+        name="member_deactivate",
+    ),
+    path(
+        "organisations/<int:organisation_id>/members/<int:member_id>/readd/",
+        organisation_views.member_readd,
+        name="member_readd",
+    ),
 ]

@@ -20,7 +20,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amana.accounts import services
-from amana.accounts.access import allows_unverified, require_roles
+from amana.accounts.access import allows_temporary_password, allows_unverified, require_roles
 from amana.accounts.forms import CodeForm, LoginForm, PasswordChangeForm
 from amana.accounts.middleware import EPOCH
 from amana.vault import services as vault
@@ -160,6 +160,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @allows_unverified
+@allows_temporary_password
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         services.record_logout(user=request.user)
@@ -172,6 +173,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_roles()
+@allows_temporary_password
 def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
     services.log_out_everywhere(user=request.user)  # type: ignore[arg-type]
     logout(request)
@@ -185,6 +187,7 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @require_roles()
+@allows_temporary_password
 def account_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

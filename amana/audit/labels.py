@@ -18,6 +18,7 @@ ACTIONS: dict[str, Promise] = {
     "organisation.created": _("Created an organisation"),
     "member.created": _("Added a member"),
     "member.deactivated": _("Deactivated a member"),
+    "member.readded": _("Added a deactivated member again"),
     "member.password_reset": _("Reset a member's password"),
     "member.second_factor_reset": _("Reset a member's authenticator"),
     "member.key_given": _("Gave a member the organisation's key"),

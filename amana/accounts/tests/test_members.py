@@ -129,7 +129,8 @@ def test_a_lost_phone_resets_the_second_factor_and_ends_sessions(personas, login
 def test_a_deactivated_member_cannot_sign_in_and_loses_the_key(personas, login) -> None:
     member_client = login(personas.caseworker)
     login(personas.org_admin).post(
-        f"/staff/organisations/{personas.ngo.pk}/members/{personas.caseworker.pk}/", {"action": "deactivate"}
+        f"/staff/organisations/{personas.ngo.pk}/members/{personas.caseworker.pk}/deactivate/",
+        {"confirm": "caseworker"},
     )
     assert not MemberKey.objects.filter(user=personas.caseworker).exists()
     assert member_client.get("/staff/")["Location"].startswith("/staff/login/")
@@ -139,7 +140,8 @@ def test_a_deactivated_member_cannot_sign_in_and_loses_the_key(personas, login) 
 
 def test_an_admin_cannot_deactivate_themselves(personas, login) -> None:
     login(personas.org_admin).post(
-        f"/staff/organisations/{personas.ngo.pk}/members/{personas.org_admin.pk}/", {"action": "deactivate"}
+        f"/staff/organisations/{personas.ngo.pk}/members/{personas.org_admin.pk}/deactivate/",
+        {"confirm": "org.admin"},
     )
     personas.org_admin.refresh_from_db()
     assert personas.org_admin.is_active
@@ -170,7 +172,8 @@ def test_every_other_role_is_refused(personas, login) -> None:
         assert client.get("/staff/organisations/").status_code == 403, name
         assert client.get(f"/staff/organisations/{personas.ngo.pk}/members/").status_code == 403, name
         response = client.post(
-            f"/staff/organisations/{personas.ngo.pk}/members/{personas.caseworker.pk}/", {"action": "deactivate"}
+            f"/staff/organisations/{personas.ngo.pk}/members/{personas.caseworker.pk}/deactivate/",
+            {"confirm": "caseworker"},
         )
         assert response.status_code == 403, name
     assert login(personas.org_admin).get("/staff/organisations/new/").status_code == 403
@@ -180,7 +183,8 @@ def test_an_org_admin_cannot_reach_another_organisation(personas, login) -> None
     client = login(personas.org_admin)
     assert client.get(f"/staff/organisations/{personas.police.pk}/members/").status_code == 404
     response = client.post(
-        f"/staff/organisations/{personas.police.pk}/members/{personas.liaison.pk}/", {"action": "deactivate"}
+        f"/staff/organisations/{personas.police.pk}/members/{personas.liaison.pk}/deactivate/",
+        {"confirm": "police.liaison"},
     )
     assert response.status_code == 404
     personas.liaison.refresh_from_db()
@@ -196,7 +200,7 @@ def test_an_org_admin_cannot_make_or_take_over_a_system_admin(personas, login) -
     assert not User.objects.filter(username="sneaky").exists()
     url = f"/staff/organisations/{personas.ngo.pk}/members/{personas.system_admin.pk}/"
     assert client.post(url, {"action": "password"}).status_code == 403
-    assert client.post(url, {"action": "deactivate"}).status_code == 403
+    assert client.post(f"{url}deactivate/", {"confirm": "system.admin"}).status_code == 403
     personas.system_admin.refresh_from_db()
     assert personas.system_admin.is_active
 

@@ -151,6 +151,8 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/organisations/<int:organisation_id>/members/<int:member_id>/": (NO_METHOD, MEMBERS),
     # The case key's second person: an approver of the organisation (a supervisor, in an NGO).
     "staff/keys/<int:request_id>/approve/": (NO_METHOD, rule("supervisor", "cpt_member liaison provider_staff")),
+    "staff/organisations/<int:organisation_id>/members/<int:member_id>/deactivate/": (MEMBERS, MEMBERS),
+    "staff/organisations/<int:organisation_id>/members/<int:member_id>/readd/": (NO_METHOD, MEMBERS),
     # The community programme
     "staff/community/forums/<int:forum_id>/": (RECORDS, NO_METHOD),
     "staff/community/forums/<int:forum_id>/concerns/": (NO_METHOD, RECORDS),
