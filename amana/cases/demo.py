@@ -37,6 +37,8 @@ from amana.cases.models import (
     Scope,
 )
 from amana.channel import services as channel
+from amana.community import services as community
+from amana.community.models import PeaceTeam
 from amana.evidence import services as evidence
 from amana.evidence.sample_exports import Layout, conversation, whatsapp_text
 from amana.referrals import services as referrals
@@ -59,6 +61,9 @@ OPEN_STATES = {"waiting", "accepted", "action", "question"}
 CASE_COUNT = 40
 # The one peace-team case not yet handed over (no referral rests on it).
 TEAM_KEEPS = 35
+# She chose to be reached through a peace team: the NGO asks the team for a follow-up visit.
+VISIT_CASE = 33
+VISIT_BRIEF = "Ask for Amal at the women's centre on Thursday morning; say you bring the hotline cards (example)."
 
 
 @dataclass
@@ -238,6 +243,17 @@ def _refer(people: DemoPeople, case: Case, pathway: str, state: str) -> Referral
     return referral
 
 
+def _ask_for_visit(people: DemoPeople, case: Case) -> None:
+    community.request_visit(
+        case=case,
+        team=PeaceTeam.objects.get(organisation=people.team),
+        contact_methods=[ContactMethod.PEACE_TEAM],
+        brief=VISIT_BRIEF,
+        due_on=timezone.localdate() + timedelta(days=7),
+        by=people.caseworker,
+    )
+
+
 def _stage(number: int, months_ago: int, referral_state: str | None) -> str:
     """Older cases are closed unless a referral is still open; recent ones stand at every step."""
     if referral_state in OPEN_STATES:
@@ -271,7 +287,8 @@ def create_case_demo(people: DemoPeople) -> int:
         months_ago = 11 - number * 12 // CASE_COUNT
         referral_plan = plan[number] if number < len(plan) else None
         urgent = number >= CASE_COUNT - 3
-        report = _report(number, danger_now=urgent, phones=[SHARED_NUMBER] if number == 30 else None)
+        contact = {"contact_methods": [ContactMethod.PEACE_TEAM], "contact_phone": ""} if number == VISIT_CASE else {}
+        report = _report(number, danger_now=urgent, phones=[SHARED_NUMBER] if number == 30 else None, **contact)
         submitted = _submit(people, number, report)
         case = submitted.case
         if number == CASE_COUNT - 1:
@@ -286,6 +303,8 @@ def create_case_demo(people: DemoPeople) -> int:
             if referral_plan == (Pathway.LIAISON, "action"):
                 _evidence(people, case, referral)
         _close(people, case, stage)
+        if number == VISIT_CASE:
+            _ask_for_visit(people, case)
         _backdate(case, _when(months_ago, 3 + number % 25))
         made += 1
     # The same extortionist's number, reported to another organisation: a repeat-extortionist alert.

@@ -92,8 +92,11 @@ def test_each_demo_login_finds_work_waiting(logins) -> None:
     portal = pages(sign_in(logins, "demo.police"), "/staff/referrals/received/")
     assert waiting and all(referral.reference in portal for referral in waiting)
 
-    team = sign_in(logins, "demo.cpt").get("/staff/community/forums/").content.decode()
-    assert "Village school (example)" in team
+    team = sign_in(logins, "demo.cpt")
+    assert "Village school (example)" in team.get("/staff/community/forums/").content.decode()
+    # The NGO asked the team for a visit: the team reads the brief, nothing else of the case.
+    visits = team.get("/staff/community/visits/").content.decode()
+    assert "women&#x27;s centre on Thursday" in visits
 
 
 def test_the_dashboard_shows_twelve_months_and_an_export(logins) -> None:
@@ -112,7 +115,8 @@ def test_no_demo_name_number_or_story_is_readable_at_rest(settings, tmp_path) ->
     settings.VAR_DIR = tmp_path
     create_demo_data()
     stored = database_bytes(tmp_path) + media_bytes()
-    for canary in ("(example 7)", "A demo story, number", "0770 000 1", "0770 000 0999", "Example Member One (demo)"):
+    canaries = ("(example 7)", "A demo story, number", "0770 000 1", "0770 000 0999", "Example Member One (demo)")
+    for canary in (*canaries, "on Thursday morning"):
         assert canary.encode() not in stored, canary
     assert "نور".encode() not in stored
 

@@ -12,7 +12,7 @@ START_HERE = [
     ("demo.caseworker", "/staff/cases/?view=mine: her assigned cases, urgent first; open one to assess, plan, refer"),
     ("demo.supervisor", "/staff/cases/?view=closing: closures to decide; /staff/cases/ for the urgent reports"),
     ("demo.me", "/staff/insights/: twelve months of figures to export; /staff/community/ for forums"),
-    ("demo.cpt", "/staff/community/forums/: the team's own forum; /staff/intake/ to record a case"),
+    ("demo.cpt", "/staff/community/visits/: a follow-up visit the NGO asked for; /staff/community/forums/"),
     ("demo.police", "/staff/referrals/received/: referrals waiting for an answer, and one with an evidence package"),
     ("demo.security", "/staff/referrals/received/: safe-space meetings asked for"),
     ("demo.provider", "/staff/referrals/received/: service referrals waiting"),
