@@ -39,6 +39,7 @@ from amana.evidence.chat_import.archive import (
 )
 from amana.evidence.chat_import.results import (
     AccountChat,
+    AccountExportDamaged,
     ChatFileDamaged,
     ChatImport,
     ChatImportError,
@@ -60,6 +61,7 @@ from amana.evidence.identifiers import Identifier
 
 __all__ = [
     "AccountChat",
+    "AccountExportDamaged",
     "ArchiveTooLarge",
     "ArchiveTooManyFiles",
     "ArchiveUnreadable",

@@ -81,6 +81,13 @@ class AccountChat:
     messages: int
 
 
+class AccountExportDamaged(ChatImportError):
+    template = _(
+        "This export of a whole Telegram account is damaged, so its chats cannot be listed. Nothing was "
+        "imported; export only the chat with the extortionist and import that."
+    )
+
+
 class ChatNotInExport(ChatImportError):
     template = _("The chosen chat is not in this export. Choose one of its chats. Nothing was imported.")
 

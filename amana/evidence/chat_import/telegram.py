@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amana.evidence.chat_import.results import (
     AccountChat,
+    AccountExportDamaged,
     ChatMessage,
     ChatNotInExport,
     Collector,
@@ -93,7 +94,7 @@ def _salvage(text: str, collector: Collector) -> tuple[dict[str, Any], list[Any]
     if bracket < 0:
         raise NotAChatExport()
     if '"chats"' in text[:start]:
-        raise WholeAccountExport()  # too damaged to list its chats
+        raise AccountExportDamaged()
     header = {key: _header_value(text, key, start) for key in ("name", "type", "id")}
     messages: list[Any] = []
     position = bracket + 1

@@ -9,7 +9,13 @@ from typing import BinaryIO
 import pytest
 from django.utils import translation
 
-from amana.evidence.chat_import import ChatNotInExport, NotAChatExport, WholeAccountExport, import_chat_export
+from amana.evidence.chat_import import (
+    AccountExportDamaged,
+    ChatNotInExport,
+    NotAChatExport,
+    WholeAccountExport,
+    import_chat_export,
+)
 from amana.evidence.identifiers import Identifier, IdentifierKind
 from amana.evidence.sample_exports import SURVIVOR, conversation, telegram_json
 
@@ -104,8 +110,10 @@ def test_a_whole_account_export_offers_its_chats_and_reads_only_the_one_picked()
     with pytest.raises(ChatNotInExport):
         import_chat_export(data, chat=5)
     truncated = json.dumps(document | {"messages": []}).encode()[:-30]
-    with pytest.raises((WholeAccountExport, NotAChatExport)):
-        import_chat_export(truncated)
+    with translation.override("en"):
+        with pytest.raises(AccountExportDamaged) as damaged:
+            import_chat_export(truncated)
+        assert "export only the chat with the extortionist" in damaged.value.message
 
 
 def test_her_own_account_in_a_one_to_one_chat_is_not_proposed() -> None:
