@@ -34,6 +34,9 @@ AMANA_BACKUP_PUBLIC_KEY = env_str("AMANA_BACKUP_PUBLIC_KEY", "") or (
 )
 AMANA_BACKUP_DIR = env_path("AMANA_BACKUP_DIR", VAR_DIR / "backups")
 AMANA_BLIND_INDEX_KEY = env_secret("AMANA_BLIND_INDEX_KEY", min_length=32, default_file=KEYS_DIR / "blind_index_key")
+# Keys the noise of released statistics (amana/insights), so that whoever holds the database cannot
+# take the noise off a published figure.
+AMANA_RELEASE_KEY = env_secret("AMANA_RELEASE_KEY", min_length=32, default_file=KEYS_DIR / "release_key")
 # Argon2id cost for keys unlocked by passwords and receipt codes: moderate, interactive, or
 # minimum (test suites only).
 AMANA_KDF_COST = env_choice("AMANA_KDF_COST", "moderate", ["moderate", "interactive", "minimum"])
@@ -236,3 +239,8 @@ AMANA_OVERRIDE_WARNING_HOURS = env_int("AMANA_OVERRIDE_WARNING_HOURS", 12, minim
 # Insights (amana/insights): any count below this is hidden in every figure and export, with
 # complementary suppression; below 3 a published figure could point at one woman, so it is refused.
 AMANA_SUPPRESSION_THRESHOLD = env_int("AMANA_SUPPRESSION_THRESHOLD", 5, minimum=3)
+# The scale of the keyed noise added to every released count (two-sided geometric noise; a larger
+# scale protects more and is less precise; see docs/statistics-release.md).
+AMANA_RELEASE_NOISE_SCALE = env_int("AMANA_RELEASE_NOISE_SCALE", 2, minimum=1, maximum=20)
+# How many exports (CSV, XLSX, PDF, GBVIMS) one person may take per day.
+AMANA_EXPORTS_PER_DAY = env_int("AMANA_EXPORTS_PER_DAY", 20, minimum=1)

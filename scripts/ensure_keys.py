@@ -16,6 +16,7 @@ KEYS = {
     "blind_index_key": lambda: secrets.token_urlsafe(32),  # keys the blind indexes of perpetrator identifiers
     # The Ed25519 seed that signs the audit chain's checkpoints (amana/vault/checkpoints.py).
     "checkpoint_signing_key": lambda: secrets.token_hex(32),
+    "release_key": lambda: secrets.token_urlsafe(32),  # keys the noise of released statistics
 }
 
 

@@ -1,9 +1,11 @@
-"""Donor exports of the suppressed indicators: CSV and XLSX with an HXL hashtag row, and a PDF.
+"""Exports of the released figures: CSV and XLSX with an HXL hashtag row, GBVIMS, and a PDF.
 
-Every export is built from one ``Suppressed`` result, so each number is hidden in every file and
-table alike. A CSV holds one table (HXL tools read one table per file); the XLSX holds them all, one
-sheet each, and a sheet that explains what the marks mean. Cells hold only numbers, the marks and
-our own labels, so no spreadsheet program can mistake one for a formula.
+Every export is laid out from one ``Figures`` read from the release, so each figure is the same in
+every file, page and chart. A CSV holds one table (HXL tools read one table per file); the XLSX holds
+them all, one sheet each, and a sheet with the legend. Cells hold only numbers, the marks and our
+own labels, so no spreadsheet program can mistake one for a formula. The last column says whether a
+row is data, reports counted late, or the total (HXL ``#meta+rowtype``), so that HXL tools never add
+the total row in as data.
 """
 
 from __future__ import annotations
@@ -11,126 +13,117 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import openpyxl
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
-from amana.insights.charts import PROTECTING, shown_text
-from amana.insights.selectors import Indicators
-from amana.insights.tables import Suppressed, Table
+from amana.insights.gbvims import IncidentType, TechnologyContext
+from amana.insights.protection import Shown
+from amana.insights.selectors import Figures, Grid
 
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-TOTAL_HXL = "#affected+f+num+total"
-
-
-def _hxl(table: Table, tag: str) -> str:
-    return f"#affected+f+num{tag}" if tag else "#affected+f+num"
+ROW_TYPE_HXL = "#meta+rowtype"
 
 
-def table_rows(figures: Suppressed, table: Table) -> Iterator[list[Any]]:
-    """Header, HXL hashtags, one line per row, then the totals; hidden numbers as their mark."""
-
-    def text(var: Any) -> Any:
-        shown = figures.shown(var)
-        return shown.value if shown.value is not None else shown_text(shown, figures.threshold)
-
-    yield [table.row_heading.label, *[column.label for column in table.columns], _("Total")]
-    yield [table.row_heading.hxl or "#category", *[_hxl(table, column.hxl) for column in table.columns], TOTAL_HXL]
-    for row in table.rows:
-        yield [row.label, *[text(table.cell_var(row.key, c.key)) for c in table.columns], text(table.row_var(row.key))]
-    yield [_("Total"), *[text(table.column_var(c.key)) for c in table.columns], text(table.total_var())]
+def _value(figure: Shown) -> Any:
+    return figure.text() if figure.value is None else figure.value
 
 
-def legend(threshold: int) -> list[str]:
+def _columns(grid: Grid) -> list[Any]:
+    return [] if grid.key == "cases" else grid.columns
+
+
+def hxl_tags(grid: Grid) -> list[str]:
+    spec = grid.spec
+    first = "#date+reported" if spec.monthly else spec.row_hxl or "#indicator"
+    columns = [column.hxl or spec.people for column in _columns(grid)]
+    return [first, *columns, f"{spec.people}+total", ROW_TYPE_HXL]
+
+
+def table_rows(grid: Grid) -> Iterator[list[Any]]:
+    """Header, HXL hashtags, one line per row, then the totals; hidden figures as "<5"."""
+    columns = _columns(grid)
+    heading = _("Month") if grid.spec.monthly else _("Category")
+    yield [heading, *[str(column.label) for column in columns], _("Total"), _("Row")]
+    yield hxl_tags(grid)
+    for row in grid.rows:
+        cells = [_value(grid.cells[(row.key, column.key)]) for column in columns]
+        yield [str(row.label), *cells, _value(grid.row_totals[row.key]), grid.row_kinds[row.key]]
+    totals = [_value(grid.column_totals[column.key]) for column in columns]
+    yield [_("Total"), *totals, _value(grid.total), "total"]
+
+
+def legend(figures: Figures) -> list[str]:
+    """One legend for every page, chart and file, in every language."""
+    mark = f"<{figures.threshold}"
     return [
         _("Only cases whose survivor agreed to be counted in anonymous figures are included."),
-        _("“<%(threshold)s” stands for a number below %(threshold)s, hidden so that it cannot point at anyone.")
-        % {"threshold": threshold},
-        _("“%(mark)s” stands for a number hidden so that a small number elsewhere cannot be worked out from it.")
-        % {"mark": PROTECTING},
+        _(
+            "Every figure comes from the release of a closed month and carries a small random change, "
+            "so that no figure can be worked back to one person; parts may not add up exactly to the totals."
+        ),
+        _("“%(mark)s” marks a figure below %(threshold)s after that change: it is not shown, and adds nothing to any total.")
+        % {"mark": mark, "threshold": figures.threshold},
+        _("“0” in a category that cannot occur in what amana records is a true zero, not a hidden figure."),
     ]
 
 
-def csv_bytes(figures: Suppressed, table: Table) -> bytes:
+def csv_bytes(grid: Grid) -> bytes:
     text = io.StringIO()
-    csv.writer(text).writerows(table_rows(figures, table))
+    csv.writer(text).writerows(table_rows(grid))
     # A byte-order mark tells Excel the file is UTF-8, so Arabic shows as Arabic.
     return ("\ufeff" + text.getvalue()).encode()
 
 
-def xlsx_bytes(indicators: Indicators) -> bytes:
-    figures = indicators.figures
+def period_text(figures: Figures) -> str:
+    period = figures.period
+    return _("%(first)s to %(last)s") % {"first": period.first.strftime("%Y-%m"), "last": period.last.strftime("%Y-%m")}
+
+
+def xlsx_bytes(figures: Figures) -> bytes:
     workbook = openpyxl.Workbook()
     about = workbook.active
     about.title = _("About")[:31]
     about.sheet_view.rightToLeft = get_language_bidi()
-    about.append([_("Period"), period_text(indicators)])
-    for line in legend(figures.threshold):
+    about.append([_("Period"), period_text(figures)])
+    for line in legend(figures):
         about.append([line])
-    for index, table in enumerate(figures.tables, start=1):
-        sheet = workbook.create_sheet(f"{index} {table.key}"[:31])
+    for index, grid in enumerate(figures.tables, start=1):
+        sheet = workbook.create_sheet(f"{index} {grid.key}"[:31])
         sheet.sheet_view.rightToLeft = get_language_bidi()
-        for row in table_rows(figures, table):
+        for row in table_rows(grid):
             sheet.append(row)
         sheet.append([])
-        sheet.append([table.title])
+        sheet.append([str(grid.title)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def period_text(indicators: Indicators) -> str:
-    period = indicators.period
-    return _("%(first)s to %(last)s") % {"first": period.first.strftime("%Y-%m"), "last": period.last.strftime("%Y-%m")}
+def gbvims_rows(figures: Figures) -> Iterator[list[Any]]:
+    """The GBVIMS table as a focal point reads it: the six core types, by technology-facilitated context.
+
+    Types and contexts that cannot occur in what amana records are true zeros, never hidden.
+    """
+    grid = figures.table("incident_type")
+    contexts = list(TechnologyContext)
+    yield [_("Incident type (GBVIMS)"), *[str(context.label) for context in contexts], _("Total"), _("Row")]
+    yield ["#indicator+gbvims+type", *[f"#affected+f+num+tfgbv_{c.value}" for c in contexts], "#affected+f+num+total", ROW_TYPE_HXL]
+    if grid is None:
+        return
+    for kind in IncidentType:
+        cells = [_value(grid.cells[(kind.value, context.value)]) for context in contexts]
+        yield [str(kind.label), *cells, _value(grid.row_totals[kind.value]), "data"]
+    yield [_("Total"), *[_value(grid.column_totals[c.value]) for c in contexts], _value(grid.total), "total"]
 
 
-def _visual(text: str) -> str:
-    """Arabic script joined into its letter forms and put in display order, as a PDF page needs."""
-    import arabic_reshaper
-    from bidi import get_display
-
-    return str(get_display(arabic_reshaper.reshape(text)))
-
-
-def pdf_bytes(indicators: Indicators, *, title: str) -> bytes:
-    """The report as PDF: title, period, the legend, then every table (mirrored in Arabic and Kurdish)."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-    from reportlab.platypus import Table as PdfTable
-
-    if not FONT.is_file():
-        raise ImproperlyConfigured(f"The PDF report needs the DejaVu Sans font at {FONT} (Debian: fonts-dejavu-core).")
-    pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT)))
-    rtl = get_language_bidi()
-    align = 2 if rtl else 0
-    heading = ParagraphStyle("heading", fontName="DejaVuSans", fontSize=14, leading=18, alignment=align)
-    body = ParagraphStyle("body", fontName="DejaVuSans", fontSize=9, leading=12, alignment=align)
-    figures = indicators.figures
-    story: list[Any] = [Paragraph(_visual(title), heading), Paragraph(_visual(period_text(indicators)), body)]
-    story += [Paragraph(_visual(line), body) for line in legend(figures.threshold)]
-    for table in figures.tables:
-        rows = [[_visual(str(cell)) for cell in row] for row in table_rows(figures, table)]
-        del rows[1]  # The HXL row is for machines; the PDF is for people.
-        if rtl:
-            rows = [list(reversed(row)) for row in rows]
-        grid = PdfTable(rows, repeatRows=1)
-        grid.setStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), "DejaVuSans"),
-                ("FONTSIZE", (0, 0), (-1, -1), 7),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("ALIGN", (0, 0), (-1, -1), "RIGHT" if rtl else "LEFT"),
-            ]
-        )
-        story += [Spacer(1, 10), Paragraph(_visual(table.title), body), grid]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=landscape(A4), title=title, leftMargin=24, rightMargin=24).build(story)
-    return buffer.getvalue()
+def gbvims_bytes(figures: Figures) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerows(gbvims_rows(figures))
+    writer.writerow([])
+    writer.writerow([_("Period"), period_text(figures)])
+    for line in legend(figures):
+        writer.writerow([line])
+    return ("\ufeff" + text.getvalue()).encode()

@@ -6,13 +6,13 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import User
 from amana.cases.models import District
 from amana.insights import programme
-from amana.insights.selectors import MAX_MONTHS, Comparison, Period, add_months
+from amana.insights.selectors import MAX_MONTHS, Comparison, Period
+from amana.insights.services import add_months, last_closed_month
 
 MONTH_INPUT = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
@@ -47,8 +47,8 @@ class PeriodForm(forms.Form):
 
     @staticmethod
     def defaults() -> dict[str, str]:
-        this_month = timezone.localdate().replace(day=1)
-        return {"first": add_months(this_month, -11).strftime("%Y-%m"), "last": this_month.strftime("%Y-%m")}
+        last = last_closed_month()
+        return {"first": add_months(last, -11).strftime("%Y-%m"), "last": last.strftime("%Y-%m")}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -65,6 +65,12 @@ class PeriodForm(forms.Form):
     def period(self) -> Period:
         data = self.cleaned_data
         return Period(first=data["first"], last=data["last"], district=data.get("district") or "")
+
+    def filters(self) -> str:
+        """Period, area and comparison, as the audit log keeps them (at most 64 characters)."""
+        comparison = self.comparison()
+        text = self.period().filters()
+        return f"{text} vs {comparison.label}/{comparison.window}" if comparison else text
 
     def comparison(self) -> Comparison | None:
         chosen = self.cleaned_data.get("activity")

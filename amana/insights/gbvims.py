@@ -16,8 +16,11 @@ What a case records (the plain columns ``demands`` and ``published``) maps as fo
 - rape, physical assault, forced marriage and denial of resources are never inferred from these
   columns: no plain column records them, so they are always counted as zero here.
 
-Every case amana records is digital extortion through a phone, an app or a website, so every case
-carries the technology-facilitated flag; the table still has both columns, as GBVIMS forms do.
+The technology-facilitated context is a fact to be recorded about the incident, not something to
+be assumed from the platform she named. amana's case record has no such question yet, so every case
+is counted under "not recorded"; "yes" and "no" are structural zeros until it does. The four types
+never inferred are structural zeros too: shown as 0 (they cannot occur in what amana records), never
+hidden, and never a reason to hide another figure.
 """
 
 from __future__ import annotations
@@ -54,6 +57,13 @@ def incident_type_q(kind: str) -> models.Q:
     return models.Q(pk__in=[])
 
 
-def technology_facilitated(*, platform: str) -> bool:
-    """Every case amana records happened through a phone, an app or a website."""
-    return bool(platform)
+class TechnologyContext(models.TextChoices):
+    YES = "yes", _("Technology-facilitated")
+    NO = "no", _("Not technology-facilitated")
+    NOT_RECORDED = "not_recorded", _("Technology-facilitated context not recorded")
+
+
+# Types no plain column records: always zero (see the module docstring).
+STRUCTURAL_TYPES = frozenset(
+    {IncidentType.RAPE, IncidentType.PHYSICAL_ASSAULT, IncidentType.FORCED_MARRIAGE, IncidentType.DENIAL}
+)

@@ -1,71 +1,38 @@
-"""Reads for insights: the cases each person may count, and the indicators built from them.
+"""Reads for insights: released cells only, laid out as the tables pages and exports show.
 
-Only plain, non-identifying columns are read (month, channel, platform, district, age band, the
-urgency flags, times); nothing sealed is ever opened, and no row leaves this module: only counts.
-Only cases whose consent allows anonymous statistics are counted.
+Nothing here reads a case: every figure is a released, protected value of the person's own
+organisation, or a sum of such values in which hidden ones add nothing. The single exception is the
+internal count of the current month, for supervisors only, who see those cases in their queue.
 """
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
-from django.db import models
-from django.db.models import Count
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Role, User
-from amana.cases.models import (
-    AgeBand,
-    Audience,
-    Case,
-    CaseMessage,
-    Channel,
-    District,
-    Platform,
-    Scope,
-    Sender,
-    urgent,
-)
-from amana.insights import matches, pathways, programme
-from amana.insights.gbvims import IncidentType, incident_type_q
-from amana.insights.tables import Heading, Sum, Suppressed, Table, suppress_tables
-from amana.insights.timing import times_until_first
+from amana.cases.models import Case
+from amana.insights.models import CellKind, ReleaseCell
+from amana.insights.protection import Shown, shown, threshold, total
+from amana.insights.services import add_months, last_closed_month
+from amana.insights.tables import DECILES, Heading, Score, TableSpec, specs
 
-CASES = "cases"
-MONTHS = "months"
-# A longer period makes the exact audit of suppression slow and the charts unreadable.
+# A longer period makes the charts unreadable.
 MAX_MONTHS = 36
+LATE = "late"
 
 
 def may_see_insights(user: User) -> bool:
     return user.has_role(Role.ME_OFFICER, Role.SUPERVISOR)
 
 
-def countable_cases(user: User) -> models.QuerySet[Case]:
-    """Cases whose survivor agreed to be counted: the whole programme for M&E, one's own NGO for a supervisor."""
-    consented = Case.objects.filter(
-        pk__in=Case.objects.filter(
-            consents__audience=Audience.STATISTICS, consents__scope=Scope.INCIDENT, consents__given=True
-        ).values("pk")
-    )
-    if user.has_role(Role.ME_OFFICER):
-        return consented
-    if user.has_role(Role.SUPERVISOR):
-        return consented.filter(organisation=user.organisation)
-    return Case.objects.none()
-
-
 def first_of_month(day: date) -> date:
     return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -83,6 +50,11 @@ class Period:
             month = add_months(month, 1)
         return months
 
+    def filters(self) -> str:
+        """The filters as the audit log keeps them: period, area."""
+        text = f"{self.first:%Y-%m}..{self.last:%Y-%m}"
+        return f"{text} {self.district}" if self.district else text
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -93,208 +65,187 @@ class Comparison:
     window: int
 
 
-@dataclass(frozen=True)
-class Timing:
-    label: Promise
-    cases: int
-    median_days: float | None
-    p90_days: float | None
+@dataclass
+class Grid:
+    """One table as published: rows, columns, each cell's figure and the totals."""
+
+    spec: TableSpec
+    rows: list[Heading]
+    row_kinds: dict[str, str]
+    cells: dict[tuple[str, str], Shown]
+    row_totals: dict[str, Shown]
+    column_totals: dict[str, Shown]
+    total: Shown
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @property
+    def title(self) -> Promise:
+        return self.spec.title
+
+    @property
+    def columns(self) -> list[Heading]:
+        return self.spec.columns
 
 
 @dataclass
-class Indicators:
+class Figures:
     period: Period
     threshold: int
-    figures: Suppressed
-    timings: list[Timing] = field(default_factory=list)
-    counts: list[tuple[Promise, str | None]] = field(default_factory=list)
+    tables: list[Grid]
+    released: list[date]
+    not_released: list[date]
+    sums: list[tuple[Promise, str, Shown]] = field(default_factory=list)
+    averages: list[tuple[Promise, str | None]] = field(default_factory=list)
+    internal_count: int | None = None
+
+    def table(self, key: str) -> Grid | None:
+        return next((grid for grid in self.tables if grid.key == key), None)
 
 
-class Urgency(models.TextChoices):
-    URGENT = "urgent", _("Urgent")
-    NOT_URGENT = "not_urgent", _("Not urgent")
+# (month, table, row, column, late) -> (kind, value)
+Released = dict[tuple[date, str, str, str, bool], tuple[str, int]]
 
 
-class Technology(models.TextChoices):
-    FACILITATED = "tfgbv", _("Technology-facilitated")
-    NOT_FACILITATED = "not_tfgbv", _("Not technology-facilitated")
+def released_cells(user: User, period: Period) -> Released:
+    """The released cells of the person's organisation for the period and area: one query."""
+    cells: QuerySet[ReleaseCell] = ReleaseCell.objects.filter(
+        release__organisation_id=user.organisation_id,
+        release__month__gte=period.first,
+        release__month__lte=period.last,
+        area=period.district,
+    )
+    return {
+        (month, table, row, column, late): (kind, value)
+        for month, table, row, column, late, kind, value in cells.values_list(
+            "release__month", "table", "row", "column", "late", "kind", "value"
+        )
+    }
 
 
-def urgent_condition() -> models.Q:
-    """Danger now, self-harm, duress or a high risk: what case handling itself calls urgent."""
-    return urgent()
+def _shown(entry: tuple[str, int] | None) -> Shown:
+    if entry is None:
+        return Shown(None)
+    kind, value = entry
+    return shown(value, exact=kind == CellKind.EXACT, structural=kind == CellKind.STRUCTURAL)
 
 
-@dataclass(frozen=True)
-class Breakdown:
-    """One monthly table: its key, title, HXL attribute prefix, categories and each one's condition."""
+def _monthly(spec: TableSpec, released: Released, months: list[date]) -> Grid:
+    """A row per released month and one for reports counted late; the month's total is its own released cell."""
+    rows = [Heading(month.isoformat(), month.strftime("%Y-%m")) for month in months]
+    late_row = Heading(LATE, _("Reported late (earlier months)"))
+    cells: dict[tuple[str, str], Shown] = {}
+    row_totals: dict[str, Shown] = {}
+    for column in spec.columns:
+        for month in months:
+            cells[(month.isoformat(), column.key)] = _shown(released.get((month, spec.key, "", column.key, False)))
+        cells[(LATE, column.key)] = total(
+            _shown(released.get((month, spec.key, "", column.key, True))) for month in months
+        )
+    for month in months:
+        row_totals[month.isoformat()] = _shown(released.get((month, "cases", "", "", False)))
+    row_totals[LATE] = total(_shown(released.get((month, "cases", "", "", True))) for month in months)
+    all_rows = [*rows, late_row]
+    column_totals = {c.key: total(cells[(r.key, c.key)] for r in all_rows) for c in spec.columns}
+    kinds = {row.key: "data" for row in rows} | {LATE: LATE}
+    return Grid(spec, all_rows, kinds, cells, row_totals, column_totals, total(row_totals.values()))
 
-    key: str
-    title: Promise
-    hxl: str
-    choices: type[models.TextChoices]
-    conditions: dict[str, models.Q]
+
+def _grid(spec: TableSpec, released: Released, months: list[date]) -> Grid:
+    """Months (and late reports) added up cell by cell; every total adds only the figures shown."""
+    rows = spec.rows or [Heading("", spec.title)]
+    cells = {
+        (row.key, column.key): Shown(0, structural=True)
+        if spec.structural(row.key, column.key)
+        else total(
+            _shown(released.get((month, spec.key, row.key, column.key, late)))
+            for month in months
+            for late in (False, True)
+        )
+        for row in rows
+        for column in spec.columns
+    }
+    row_totals = {row.key: total(cells[(row.key, c.key)] for c in spec.columns) for row in rows}
+    column_totals = {c.key: total(cells[(r.key, c.key)] for r in rows) for c in spec.columns}
+    return Grid(spec, rows, {row.key: "data" for row in rows}, cells, row_totals, column_totals, total(cells.values()))
 
 
-def _by_column(column: str, choices: type[models.TextChoices]) -> dict[str, models.Q]:
-    return {str(value): models.Q(**{column: value}) for value in choices.values}
-
-
-def breakdowns() -> list[Breakdown]:
+def _knowledge_averages(grid: Grid | None) -> list[tuple[Promise, str | None]]:
+    """Average scores from the released tenths: each tenth shown counts at least five people."""
+    if grid is None:
+        return []
+    means = {}
+    for row in (Score.BEFORE, Score.AFTER):
+        people = sum(grid.cells[(str(row), d.key)].value or 0 for d in DECILES)
+        points = sum((grid.cells[(str(row), d.key)].value or 0) * (int(d.key) * 10 + 5) for d in DECILES)
+        means[row] = round(points / people) if people >= threshold() else None
+    before, after = means[Score.BEFORE], means[Score.AFTER]
     return [
-        Breakdown(
-            "channel", _("Cases reported per month, by channel"), "channel", Channel, _by_column("channel", Channel)
-        ),
-        Breakdown(
-            "platform",
-            _("Cases reported per month, by platform"),
-            "platform",
-            Platform,
-            _by_column("platform", Platform),
-        ),
-        Breakdown(
-            "district", _("Cases reported per month, by district"), "adm2", District, _by_column("district", District)
-        ),
-        Breakdown(
-            "age_band", _("Cases reported per month, by age band"), "age", AgeBand, _by_column("age_band", AgeBand)
-        ),
-        Breakdown(
-            "urgent",
-            _("Urgent cases reported per month"),
-            "urgency",
-            Urgency,
-            {Urgency.URGENT.value: urgent_condition(), Urgency.NOT_URGENT.value: ~urgent_condition()},
+        (_("Average knowledge score before training (percent of the highest score)"), _text(before)),
+        (_("Average knowledge score after training (percent of the highest score)"), _text(after)),
+        (
+            _("Knowledge gain (percentage points)"),
+            None if before is None or after is None else str(after - before),
         ),
     ]
 
 
-def _headings(choices: type[models.TextChoices], prefix: str) -> list[Heading]:
-    return [Heading(str(value), str(label), f"+{prefix}_{value}".replace("-", "_")) for value, label in choices.choices]
+def _text(value: int | None) -> str | None:
+    return None if value is None else str(value)
 
 
-def _month_rows(period: Period) -> list[Heading]:
-    return [Heading(month.isoformat(), month.strftime("%Y-%m")) for month in period.months()]
-
-
-def _incident_types(counts: dict[str, int]) -> Table:
-    return Table(
-        key="incident_type",
-        title=str(_("Cases by GBVIMS incident type, with the technology-facilitated flag")),
-        group=CASES,
-        row_heading=Heading("incident_type", str(_("Incident type (GBVIMS)")), "#event+type+gbvims"),
-        rows=_headings(IncidentType, "gbvims"),
-        columns=_headings(Technology, "context"),
-        # Every case amana records is digital extortion: all are technology-facilitated.
-        counts={(kind, Technology.FACILITATED.value): count for kind, count in counts.items()},
-    )
-
-
-def period_cases(user: User, period: Period) -> models.QuerySet[Case]:
-    cases = countable_cases(user).filter(month_reported__gte=period.first, month_reported__lte=period.last)
-    if period.district:
-        cases = cases.filter(district=period.district)
-    return cases
-
-
-def case_tables(cases: models.QuerySet[Case], period: Period) -> list[Table]:
-    """Every case table from one pass over the cases: a count per month and category, filtered.
-
-    One query (a row per month, a column per category) rather than one per table keeps the
-    dashboard to a single scan of the period's cases, however many tables it shows.
-    """
-    tables = breakdowns()
-    aggregates = {
-        f"{table.key}:{category}": Count("pk", filter=condition)
-        for table in tables
-        for category, condition in table.conditions.items()
-    }
-    kinds = {f"gbvims:{kind}": Count("pk", filter=incident_type_q(kind)) for kind in IncidentType.values}
-    rows = list(cases.values("month_reported").annotate(**aggregates, **kinds).order_by())
-    built = []
-    for table in tables:
-        counts = {
-            (row["month_reported"].isoformat(), category): row[f"{table.key}:{category}"]
-            for row in rows
-            for category in table.conditions
-        }
-        built.append(
-            Table(
-                key=table.key,
-                title=str(table.title),
-                group=CASES,
-                row_heading=Heading("month", str(_("Month")), "#date+reported"),
-                rows=_month_rows(period),
-                columns=_headings(table.choices, table.hxl),
-                counts=counts,
-                shared_rows=MONTHS,
-            )
-        )
-    built.append(_incident_types({kind: sum(row[f"gbvims:{kind}"] for row in rows) for kind in IncidentType.values}))
-    return built
-
-
-def comparison_sums(period: Period, comparison: Comparison | None) -> list[Sum]:
-    """The months before the activity and the months from it on, clipped to the period shown."""
-    if comparison is None:
+def comparison_sums(figures: Figures, comparison: Comparison | None) -> list[tuple[Promise, str, Shown]]:
+    """Cases in the months before the activity and from it on: sums of the released months shown."""
+    cases = figures.table("cases")
+    if comparison is None or cases is None:
         return []
-    months = {month.isoformat() for month in period.months()}
+    shown_months = {row.key for row in cases.rows}
     before = [add_months(comparison.month, -n).isoformat() for n in range(comparison.window, 0, -1)]
     after = [add_months(comparison.month, n).isoformat() for n in range(comparison.window)]
-    return [
-        Sum("before", str(_("Cases in the months before")), CASES, MONTHS, tuple(m for m in before if m in months)),
-        Sum("after", str(_("Cases in the months from then on")), CASES, MONTHS, tuple(m for m in after if m in months)),
-    ]
+    lines = []
+    for label, months in ((_("Cases in the months before"), before), (_("Cases in the months from then on"), after)):
+        inside = [month for month in months if month in shown_months]
+        lines.append((label, ", ".join(m[:7] for m in inside) or "-", total(cases.row_totals[m] for m in inside)))
+    return lines
 
 
-def _percentile(days: list[float], share: float) -> float:
-    """Nearest-rank percentile: a value that really occurred, never interpolated between two cases."""
-    ordered = sorted(days)
-    rank = max(1, -(-len(ordered) * share // 1))
-    return round(ordered[int(rank) - 1], 1)
+def internal_count(user: User) -> int | None:
+    """Cases of the current month so far, unprotected: only for supervisors, who see these cases."""
+    if not user.has_role(Role.SUPERVISOR):
+        return None
+    this_month = timezone.localdate().replace(day=1)
+    return Case.objects.filter(organisation_id=user.organisation_id, month_reported__gte=this_month).count()
 
 
-def timing(label: Promise, durations: list[timedelta], threshold: int) -> Timing:
-    """Median and 90th percentile in days, shown only when enough cases stand behind them."""
-    days = [duration.total_seconds() / 86400 for duration in durations if duration >= timedelta(0)]
-    if len(days) < threshold:
-        return Timing(label, len(days), None, None)
-    return Timing(label, len(days), round(statistics.median(days), 1), _percentile(days, 0.9))
+def figures(user: User, period: Period, comparison: Comparison | None = None) -> Figures:
+    """Every released table of the period and area, from one read of the release cells."""
+    released = released_cells(user, period)
+    months = sorted({key[0] for key in released})
+    closed = last_closed_month()
+    not_released = [month for month in period.months() if month not in months and month <= closed]
+    grids = []
+    for spec in specs():
+        if period.district and not spec.by_area:
+            continue
+        grids.append((_monthly if spec.monthly else _grid)(spec, released, months))
+    result = Figures(period, threshold(), grids, months, not_released)
+    result.sums = comparison_sums(result, comparison)
+    result.averages = _knowledge_averages(result.table("knowledge"))
+    result.internal_count = internal_count(user)
+    return result
 
 
-def first_response_times(cases: models.QuerySet[Case]) -> list[timedelta]:
-    """From the report to the first message a caseworker wrote her."""
-    return times_until_first(cases, CaseMessage.objects.filter(sender=Sender.STAFF))
-
-
-def threshold() -> int:
-    return int(settings.AMANA_SUPPRESSION_THRESHOLD)
-
-
-def small(count: int, limit: int) -> int | None:
-    return count if count >= limit else None
-
-
-def indicators(user: User, period: Period, comparison: Comparison | None = None) -> Indicators:
-    """Every indicator of the period, suppressed together; see tables.suppress_tables."""
-    limit = threshold()
-    cases = period_cases(user, period)
-    tables = [
-        *case_tables(cases, period),
-        *pathways.referral_tables(cases),
-        programme.trained_people(user, period.first, period.last),
-    ]
-    figures = suppress_tables(tables, comparison_sums(period, comparison), threshold=limit)
-    timings = [
-        timing(_("From report to first response"), first_response_times(cases), limit),
-        timing(_("From report to the first referral"), pathways.times_to_referral(cases), limit),
-    ]
-    channel = next(table for table in figures.tables if table.key == "channel")
-    received = figures.shown(channel.column_var(Channel.PEACE_TEAM))
-    repeat = matches.cases_with_repeat_extortionist(cases)
-    counts: list[tuple[Promise, str | None]] = [
-        (_("Cases received by Community Peace Teams"), None if received.value is None else str(received.value)),
-        (_("Cases whose extortionist is named in another case too"), str(repeat) if repeat >= limit else None),
-        *programme.programme_counts(user, period.first, period.last),
-        *programme.knowledge_gain(user, period.first, period.last, limit),
-    ]
-    return Indicators(period=period, threshold=limit, figures=figures, timings=timings, counts=counts)
+def delay_median(grid: Grid) -> str | None:
+    """The delay band that holds the middle case, from the bands shown; None when fewer than the threshold."""
+    counts = [(row, grid.cells[(row.key, "")].value or 0) for row in grid.rows]
+    people = sum(count for _row, count in counts)
+    if people < threshold():
+        return None
+    running = 0
+    for row, count in counts:
+        running += count
+        if running * 2 >= people:
+            return str(row.label)
+    return None

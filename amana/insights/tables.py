@@ -1,162 +1,236 @@
-"""Exported tables: counts laid out in rows and columns, tied together and suppressed as one.
+"""The tables of a release: what each counts, its rows and columns, and their HXL hashtags.
 
-All tables of one group count the same cases (or the same people), share one grand total and may
-share a row margin (cases per month is the same column in every monthly table). Sums of several
-row totals (the months before and after an activity) belong to the group as well, so that no
-difference between them can reveal a hidden month.
+One list serves both sides: making a release computes a protected value for every cell listed here
+(empty cells included, so that an absent cell never tells that no one is in it), and every page
+and export lays out the same tables from the released values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from amana.insights.suppression import Equation, Var, suppress
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from amana.accounts.models import OrganisationKind
+from amana.cases.models import AgeBand, Channel, District, Platform
+from amana.community.models import AgeBand as TrainedAgeBand
+from amana.community.models import Sex
+from amana.insights.gbvims import STRUCTURAL_TYPES, IncidentType, TechnologyContext
+from amana.referrals.models import Pathway
+from amana.referrals.models import Status as ReferralStatus
+
+# Groups: which records a table counts (and so which release population it belongs to).
+CASES = "cases"
+REPLIES = "replies"
+REFERRALS = "referrals"
+PROGRAMME = "programme"
 
 
 @dataclass(frozen=True)
 class Heading:
     key: str
-    label: str
+    label: Promise | str
     hxl: str = ""
 
 
-@dataclass
-class Table:
+class Urgency(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    NOT_URGENT = "not_urgent", _("Not urgent")
+
+
+class Delay(models.TextChoices):
+    SAME_DAY = "d0", _("The same day")
+    ONE_TO_TWO = "d1_2", _("1 to 2 days")
+    THREE_TO_SEVEN = "d3_7", _("3 to 7 days")
+    EIGHT_TO_FOURTEEN = "d8_14", _("8 to 14 days")
+    FIFTEEN_TO_THIRTY = "d15_30", _("15 to 30 days")
+    LONGER = "d31_plus", _("More than 30 days")
+
+
+# The first day of each delay band, in the order of the choices.
+DELAY_STARTS = (0, 1, 3, 8, 15, 31)
+
+
+class Score(models.TextChoices):
+    BEFORE = "pre", _("Before the training")
+    AFTER = "post", _("After the training")
+
+
+class Programme(models.TextChoices):
+    FORUMS = "forums", _("Community Security Forums held")
+    AGREED = "agreed", _("Action points agreed at them")
+    DONE = "done", _("Of these, completed")
+    OVERDUE = "overdue", _("Of these, still open past their due date")
+    TRAININGS = "trainings", _("Trainings held")
+    EVENTS = "events", _("Awareness events held")
+
+
+def _headings(choices: type[models.TextChoices], hxl: str = "") -> list[Heading]:
+    return [Heading(str(value), label, hxl.format(value=value) if hxl else "") for value, label in choices.choices]
+
+
+DECILES = [Heading(str(tenth), f"{tenth * 10}–{tenth * 10 + 9 if tenth < 9 else 100}%") for tenth in range(10)]
+ONE = [Heading("", _("Number"))]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One released table.
+
+    ``monthly`` tables have one row per month and a column per category; the others add their
+    months up into one grid of ``rows`` by ``columns``. ``by_area`` tables are also released for
+    each district. ``people`` is the HXL hashtag of the people counted.
+    """
+
     key: str
-    title: str
+    title: Promise
     group: str
-    row_heading: Heading
-    rows: list[Heading]
     columns: list[Heading]
-    counts: dict[tuple[str, str], int]
-    # Tables with the same group and shared_rows name publish one and the same row-total column.
-    shared_rows: str = ""
+    rows: list[Heading] = field(default_factory=list)
+    monthly: bool = False
+    by_area: bool = False
+    people: str = "#affected+f+num"
+    row_hxl: str = ""
+    exact: bool = False
+    structural_rows: frozenset[str] = frozenset()
+    structural_columns: frozenset[str] = frozenset()
 
-    def count(self, row: str, column: str) -> int:
-        return self.counts.get((row, column), 0)
+    def cells(self) -> list[tuple[str, str]]:
+        return [(row.key, column.key) for row in (self.rows or [Heading("", "")]) for column in self.columns]
 
-    def row_total(self, row: str) -> int:
-        return sum(self.count(row, column.key) for column in self.columns)
-
-    def column_total(self, column: str) -> int:
-        return sum(self.count(row.key, column) for row in self.rows)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.get((row.key, column.key), 0) for row in self.rows for column in self.columns)
-
-    # The variables of the whole export: a cell, a row total (maybe shared), a column total, the total.
-    def cell_var(self, row: str, column: str) -> Var:
-        return ("cell", self.key, row, column)
-
-    def row_var(self, row: str) -> Var:
-        return ("row", self.group, self.shared_rows, row) if self.shared_rows else ("row", self.key, row)
-
-    def column_var(self, column: str) -> Var:
-        return ("column", self.key, column)
-
-    def total_var(self) -> Var:
-        return ("total", self.group)
+    def structural(self, row: str, column: str) -> bool:
+        return row in self.structural_rows or column in self.structural_columns
 
 
-@dataclass(frozen=True)
-class Sum:
-    """A published sum of some row totals of a group (e.g. cases in the three months before a forum)."""
+def specs() -> list[TableSpec]:
+    """Every released table, in the order pages and exports show them."""
+    return [
+        TableSpec("cases", _("Cases reported per month"), CASES, ONE, monthly=True, by_area=True),
+        TableSpec(
+            "channel",
+            _("Cases reported per month, by channel"),
+            CASES,
+            _headings(Channel, "#affected+f+num+channel_{value}"),
+            monthly=True,
+            by_area=True,
+        ),
+        TableSpec(
+            "platform",
+            _("Cases reported per month, by platform"),
+            CASES,
+            _headings(Platform, "#affected+f+num+platform_{value}"),
+            monthly=True,
+            by_area=True,
+        ),
+        TableSpec(
+            "district",
+            _("Cases reported per month, by district"),
+            CASES,
+            _headings(District, "#affected+f+num+adm2_{value}"),
+            monthly=True,
+        ),
+        TableSpec(
+            "age_band",
+            _("Cases reported per month, by age band"),
+            CASES,
+            _headings(AgeBand, "#affected+f+num+age_{value}"),
+            monthly=True,
+            by_area=True,
+        ),
+        TableSpec(
+            "urgent",
+            _("Urgent cases reported per month"),
+            CASES,
+            _headings(Urgency, "#affected+f+num+{value}"),
+            monthly=True,
+            by_area=True,
+        ),
+        TableSpec(
+            "incident_type",
+            _("Cases by GBVIMS incident type and technology-facilitated context"),
+            CASES,
+            _headings(TechnologyContext, "#affected+f+num+tfgbv_{value}"),
+            rows=_headings(IncidentType),
+            row_hxl="#indicator+gbvims+type",
+            by_area=True,
+            structural_rows=STRUCTURAL_TYPES,
+            structural_columns=frozenset({TechnologyContext.YES.value, TechnologyContext.NO.value}),
+        ),
+        TableSpec(
+            "repeat",
+            _("Cases whose extortionist is named in another case too"),
+            CASES,
+            [Heading("", _("Cases"), "#affected+f+num+repeat")],
+            by_area=True,
+        ),
+        TableSpec(
+            "response",
+            _("Time from the report to the first reply"),
+            REPLIES,
+            [Heading("", _("Cases"), "#affected+f+num+replied")],
+            rows=_headings(Delay),
+            row_hxl="#indicator+delay",
+        ),
+        TableSpec(
+            "first_referral",
+            _("Time from the report to the first referral"),
+            REFERRALS,
+            [Heading("", _("Cases"), "#affected+f+num+referred")],
+            rows=_headings(Delay),
+            row_hxl="#indicator+delay",
+        ),
+        TableSpec(
+            "pathway",
+            _("Survivors referred, by pathway and where each referral stands"),
+            REFERRALS,
+            _headings(ReferralStatus, "#affected+f+num+referred+status_{value}"),
+            rows=_headings(Pathway),
+            row_hxl="#indicator+pathway",
+        ),
+        TableSpec(
+            "recipient",
+            _("Survivors referred, by type of recipient and where each referral stands"),
+            REFERRALS,
+            _headings(ReferralStatus, "#affected+f+num+referred+status_{value}"),
+            rows=_headings(OrganisationKind),
+            row_hxl="#org+type",
+        ),
+        TableSpec(
+            "trained",
+            _("People trained, by sex and age band"),
+            PROGRAMME,
+            _headings(TrainedAgeBand, "#reached+num+age_{value}"),
+            rows=_headings(Sex),
+            row_hxl="#indicator+sex",
+            people="#reached+num",
+        ),
+        TableSpec(
+            "knowledge",
+            _("Knowledge scores before and after training (people per tenth of the highest score)"),
+            PROGRAMME,
+            [Heading(d.key, d.label, f"#reached+num+score_{d.key}") for d in DECILES],
+            rows=_headings(Score),
+            row_hxl="#indicator+test",
+            people="#reached+num",
+        ),
+        TableSpec(
+            "programme",
+            _("Community programme"),
+            PROGRAMME,
+            [Heading("", _("Number"), "#output+num")],
+            rows=_headings(Programme),
+            row_hxl="#indicator+activity",
+            people="#output+num",
+            exact=True,
+        ),
+    ]
 
-    key: str
-    label: str
-    group: str
-    shared_rows: str
-    rows: tuple[str, ...]
 
-    def var(self) -> Var:
-        return ("sum", self.group, self.key)
-
-    def part_vars(self) -> list[Var]:
-        return [("row", self.group, self.shared_rows, row) for row in self.rows]
+def spec(key: str) -> TableSpec:
+    return next(table for table in specs() if table.key == key)
 
 
-@dataclass(frozen=True)
-class Shown:
-    """One published number, or why it is hidden."""
-
-    value: int | None
-    primary: bool = False
-
-    @property
-    def hidden(self) -> bool:
-        return self.value is None
-
-
-@dataclass
-class Suppressed:
-    """The outcome: every number of every table and sum, some of them hidden."""
-
-    threshold: int
-    tables: list[Table]
-    sums: list[Sum]
-    values: dict[Var, int]
-    primary: set[Var] = field(default_factory=set)
-    complementary: set[Var] = field(default_factory=set)
-
-    def shown(self, var: Var) -> Shown:
-        if var in self.primary:
-            return Shown(None, primary=True)
-        if var in self.complementary:
-            return Shown(None)
-        return Shown(self.values[var])
-
-    @property
-    def hidden(self) -> set[Var]:
-        return self.primary | self.complementary
-
-
-def variables_and_equations(tables: Sequence[Table], sums: Sequence[Sum]) -> tuple[dict[Var, int], list[Equation]]:
-    """Every published number of the export and every linear tie a reader could use between them."""
-    values: dict[Var, int] = {}
-    equations: list[Equation] = []
-    seen: set[Equation] = set()
-
-    def add(equation: Equation) -> None:
-        if equation not in seen:
-            seen.add(equation)
-            equations.append(equation)
-
-    for table in tables:
-        for row in table.rows:
-            for column in table.columns:
-                values[table.cell_var(row.key, column.key)] = table.count(row.key, column.key)
-            values[table.row_var(row.key)] = table.row_total(row.key)
-            add(Equation.total((table.cell_var(row.key, c.key) for c in table.columns), table.row_var(row.key)))
-        for column in table.columns:
-            values[table.column_var(column.key)] = table.column_total(column.key)
-            add(Equation.total((table.cell_var(r.key, column.key) for r in table.rows), table.column_var(column.key)))
-        values[table.total_var()] = table.total
-        add(Equation.total((table.row_var(r.key) for r in table.rows), table.total_var()))
-        add(Equation.total((table.column_var(c.key) for c in table.columns), table.total_var()))
-    for extra in sums:
-        parts = extra.part_vars()
-        values[extra.var()] = sum(values[part] for part in parts)
-        add(Equation.total(parts, extra.var()))
-    return values, equations
-
-
-def totals_of(values: dict[Var, int]) -> frozenset[Var]:
-    return frozenset(var for var in values if isinstance(var, tuple) and var[0] != "cell")
-
-
-def suppress_tables(tables: Sequence[Table], sums: Sequence[Sum], *, threshold: int) -> Suppressed:
-    """Hide small counts and whatever would reveal them, across all the tables and sums at once."""
-    for table in tables:
-        for other in tables:
-            shared = table.group == other.group and table.shared_rows and table.shared_rows == other.shared_rows
-            if shared and any(table.row_total(row.key) != other.row_total(row.key) for row in table.rows):
-                raise ValueError(f"{table.key} and {other.key} share rows but count them differently.")
-            if table.group == other.group and table.total != other.total:
-                raise ValueError(
-                    f"{table.key} and {other.key} share a total but count {table.total} and {other.total}."
-                )
-    values, equations = variables_and_equations(tables, sums)
-    primary, complementary = suppress(values, equations, threshold=threshold, totals=totals_of(values))
-    return Suppressed(threshold, list(tables), list(sums), values, primary, complementary)
+def areas() -> list[str]:
+    return ["", *District.values]

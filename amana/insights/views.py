@@ -1,27 +1,29 @@
-"""The insights dashboard and its exports: M&E officers and supervisors only, never a case or a name."""
+"""The insights dashboard and its exports: released figures only, audited with their filters."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from amana.accounts.access import require_roles
-from amana.accounts.models import Role
-from amana.insights import exports, services
-from amana.insights.charts import PROTECTING, columns_chart, rows_chart, shown_text
+from amana.accounts.models import Role, User
+from amana.insights import exports, pdf, services
+from amana.insights.charts import rows_chart
 from amana.insights.forms import PeriodForm
-from amana.insights.selectors import Indicators, indicators
-from amana.insights.tables import Suppressed
+from amana.insights.selectors import Figures, delay_median, figures
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "gbvims": "text/csv; charset=utf-8",
 }
 
 
@@ -30,49 +32,39 @@ def _form(request: HttpRequest) -> PeriodForm:
     return PeriodForm(data, user=request.user)  # type: ignore[arg-type]  # require_roles signed them in
 
 
-def _charts(figures: Suppressed) -> list[dict[str, Any]]:
-    """A chart and its data table for every table; the first chart is the cases of each month."""
+def _blocks(result: Figures) -> list[dict[str, Any]]:
+    """A chart and its table for every released table."""
     rtl = get_language_bidi()
-    blocks: list[dict[str, Any]] = []
-    for index, table in enumerate(figures.tables):
-        if index == 0:
-            months = [(row.label, figures.shown(table.row_var(row.key))) for row in table.rows]
-            chart = columns_chart(_("Cases reported per month"), months, threshold=figures.threshold, rtl=rtl)
-            blocks.append({"chart": chart, "table": None})
-        items = [(column.label, figures.shown(table.column_var(column.key))) for column in table.columns]
-        rows = list(exports.table_rows(figures, table))
+    blocks = []
+    for grid in result.tables:
+        rows = list(exports.table_rows(grid))
         blocks.append(
             {
-                "chart": rows_chart(table.title, items, threshold=figures.threshold, rtl=rtl),
-                "table": table,
-                "header": rows[0],
-                "body": rows[2:-1],
-                "footer": rows[-1],
+                "chart": rows_chart(str(grid.title), pdf.chart_items(grid), rtl=rtl),
+                "table": grid,
+                "header": rows[0][:-1],
+                "body": [row[:-1] for row in rows[2:-1]],
+                "footer": rows[-1][:-1],
+                "median": delay_median(grid) if grid.key in ("response", "first_referral") else None,
             }
         )
     return blocks
-
-
-def _sums(figures: Suppressed) -> list[tuple[str, str, str]]:
-    """The before-and-after comparison: label, months counted, and the (maybe hidden) number."""
-    lines = []
-    for extra in figures.sums:
-        months = ", ".join(month[:7] for month in extra.rows) or "-"
-        lines.append((extra.label, months, shown_text(figures.shown(extra.var()), figures.threshold)))
-    return lines
 
 
 @require_GET
 @require_roles(Role.ME_OFFICER, Role.SUPERVISOR)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = _form(request)
-    context: dict[str, Any] = {"form": form, "protecting": PROTECTING}
-    if form.is_valid():
-        result = indicators(request.user, form.period(), form.comparison())  # type: ignore[arg-type]  # signed in
-        context.update(
-            result=result, blocks=_charts(result.figures), sums=_sums(result.figures), query=request.GET.urlencode()
-        )
-    return render(request, "insights/dashboard.html", context, status=200 if form.is_valid() else 400)
+    user: User = request.user  # type: ignore[assignment]  # require_roles signed them in
+    context: dict[str, Any] = {"form": form}
+    if not form.is_valid():
+        return render(request, "insights/dashboard.html", context, status=400)
+    result = figures(user, form.period(), form.comparison())
+    services.record_view(actor=user, filters=form.filters())
+    context.update(
+        result=result, blocks=_blocks(result), legend=exports.legend(result), query=request.GET.urlencode()
+    )
+    return render(request, "insights/dashboard.html", context)
 
 
 @require_GET
@@ -80,20 +72,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
+    user: User = request.user  # type: ignore[assignment]  # require_roles signed them in
     form = _form(request)
     if not form.is_valid():
         return render(request, "insights/dashboard.html", {"form": form}, status=400)
-    result: Indicators = indicators(request.user, form.period(), form.comparison())  # type: ignore[arg-type]
-    if fmt == "csv":
-        table = next((t for t in result.figures.tables if t.key == request.GET.get("table")), None)
-        if table is None:
-            raise Http404
-        content, name = exports.csv_bytes(result.figures, table), f"insights-{table.key}"
+    result = figures(user, form.period(), form.comparison())
+    table = request.GET.get("table", "")
+    grid = result.table(table) if fmt == "csv" else None
+    if fmt == "csv" and grid is None:
+        raise Http404
+    try:
+        services.record_export(actor=user, fmt=fmt, filters=f"{form.filters()} {table}".strip())
+    except services.ExportLimitReached:
+        limit = settings.AMANA_EXPORTS_PER_DAY
+        message = ngettext(
+            "You have taken %(count)s export today, the most one person may take in a day. "
+            "You can take more tomorrow; the dashboard stays open.",
+            "You have taken %(count)s exports today, the most one person may take in a day. "
+            "You can take more tomorrow; the dashboard stays open.",
+            limit,
+        ) % {"count": limit}
+        return render(request, "insights/limit.html", {"message": message}, status=429)
+    if grid is not None:
+        content, name = exports.csv_bytes(grid), f"insights-{grid.key}"
     elif fmt == "xlsx":
         content, name = exports.xlsx_bytes(result), "insights"
+    elif fmt == "gbvims":
+        content, name, fmt = exports.gbvims_bytes(result), "insights-gbvims", "csv"
     else:
-        content, name = exports.pdf_bytes(result, title=_("Programme figures")), "insights"
-    services.record_export(actor=request.user, fmt=fmt, name=name)  # type: ignore[arg-type]  # signed in
+        content, name = pdf.pdf_bytes(result, title=_("Programme figures")), "insights"
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response["Cache-Control"] = "no-store"

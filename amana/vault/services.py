@@ -697,3 +697,26 @@ def check_signature(message: bytes, signature: bytes, *, expected_key: bytes | N
     except minisign.BadSignature:
         return SignatureCheck(key_id_text=key_id_text, key=key, problem=SignatureProblem.MISMATCH)
     return found
+
+
+# Keyed noise of released statistics ----------------------------------------------------------
+
+
+def release_record_key(kind: str, pk: int) -> int:
+    """A secret 128-bit number for one counted record, from AMANA_RELEASE_KEY (outside the database).
+
+    The statistics release adds these up per cell: the sum identifies who is in the cell without
+    naming anyone, and without the key nobody can say which sum belongs to which people.
+    """
+    digest = hmac.new(settings.AMANA_RELEASE_KEY.encode(), f"record\x00{kind}\x00{pk}".encode(), hashlib.sha256)
+    return int.from_bytes(digest.digest()[:16], "big")
+
+
+def release_cell_seed(cell: str, fingerprint: int) -> bytes:
+    """32 pseudo-random bytes for one cell of a statistics release: its label and the sum of its record keys.
+
+    The same cell with the same people always gets the same bytes (so a release made again is the
+    same release); anyone without the key cannot tell them from chance.
+    """
+    message = f"cell\x00{cell}\x00{fingerprint % (1 << 128):032x}".encode()
+    return hmac.new(settings.AMANA_RELEASE_KEY.encode(), message, hashlib.sha256).digest()

@@ -1,15 +1,18 @@
-"""The six GBVIMS core types: the mapping, and the database counting cases the same way."""
+"""GBVIMS: the six core types, structural zeros shown as zeros, the context never assumed."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 from django.utils import translation
 
-from amana.cases.models import Case, Published
-from amana.insights.gbvims import IncidentType, incident_type, incident_type_q
-from amana.insights.selectors import Period, case_tables
-from amana.insights.tests.conftest import counted_cases
+from amana.cases.models import Published
+from amana.insights.gbvims import STRUCTURAL_TYPES, IncidentType, incident_type
+from amana.insights.tests.conftest import counted_cases, release_months
+
+PERIOD = {"first": "2025-01", "last": "2025-07"}
 
 
 def test_it_counts_images_shared_without_consent_as_sexual_assault() -> None:
@@ -33,25 +36,34 @@ GBVIMS_CORE_TYPES = [
 ]
 
 
-def test_it_lists_all_six_core_types(personas) -> None:
+def test_it_lists_all_six_core_types() -> None:
     with translation.override("en"):
         assert [(kind.value, str(kind.label)) for kind in IncidentType] == GBVIMS_CORE_TYPES
-    # The GBVIMS table has a row for each of them, in that order, even for types no case has.
-    counted_cases(personas.ngo, 1, published=Published.NO)
-    table = case_tables(Case.objects.all(), Period(date(2025, 3, 1), date(2025, 3, 1)))[-1]
-    assert [row.key for row in table.rows] == [value for value, _label in GBVIMS_CORE_TYPES]
 
 
-def test_the_database_agrees_with_the_mapping(personas) -> None:
-    counted_cases(personas.ngo, 2, published=Published.YES)
-    counted_cases(personas.ngo, 3, published=Published.UNKNOWN)
-    for case in Case.objects.all():
-        expected = incident_type(demands=case.demands, published=case.published)
-        matching = [
-            kind for kind in IncidentType.values if Case.objects.filter(incident_type_q(kind), pk=case.pk).exists()
-        ]
-        assert matching == [expected]
-    table = case_tables(Case.objects.all(), Period(date(2025, 3, 1), date(2025, 3, 1)))[-1]
-    assert table.column_total("tfgbv") == 5
-    assert table.row_total(IncidentType.SEXUAL_ASSAULT) == 2
-    assert table.row_total(IncidentType.RAPE) == 0
+def test_its_export_lists_the_six_types_and_prints_structural_zeros_as_zeros(personas, login) -> None:
+    # 54 cases over seven months, as in the report that hid 87 % of its cells.
+    for month in range(1, 8):
+        counted_cases(personas.ngo, 6, published=Published.UNKNOWN, month_reported=date(2025, month, 1))
+        counted_cases(personas.ngo, 1 + month % 2, published=Published.YES, month_reported=date(2025, month, 1))
+    release_months(personas.ngo, date(2025, 1, 1), date(2025, 7, 1))
+    client = login(personas.me_officer)
+    client.cookies["django_language"] = "en"
+    response = client.get("/staff/insights/export.gbvims", PERIOD)
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, tags, body = rows[0], rows[1], rows[2:8]
+    assert [row[0] for row in body] == [str(kind.label) for kind in IncidentType]
+    assert tags[0] == "#indicator+gbvims+type" and tags[-1] == "#meta+rowtype"
+    assert rows[8][0] == "Total" and rows[8][-1] == "total"
+    recorded = header.index("Technology-facilitated context not recorded")
+    for row, kind in zip(body, IncidentType, strict=True):
+        # "Yes" and "no" are never assumed from the platform: nothing records them yet.
+        assert row[1] == row[2] == "0"
+        if kind in STRUCTURAL_TYPES:
+            assert row[1:5] == ["0", "0", "0", "0"]
+    psychological = body[list(IncidentType).index(IncidentType.PSYCHOLOGICAL)]
+    # 42 cases: released with noise, and with so many people never hidden.
+    assert int(psychological[recorded]) >= 20
+    hidden = sum(cell == "<5" for row in body for cell in row[1:4])
+    assert hidden <= 1

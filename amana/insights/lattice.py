@@ -1,0 +1,209 @@
+"""The true contents of one release: who is in each cell. Read once, by the release service only.
+
+Nothing here is ever shown: the service turns each cell's people into a protected value and keeps
+only that. Records are counted once: a case, a first reply, a referral or an activity goes into the
+first release made after it exists (for a case, after her consent to be counted is given); when its
+month was released already, it is counted there as "reported late".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import models
+from django.db.models import Count, ExpressionWrapper, Min, OuterRef, Subquery
+from django.utils import timezone
+
+from amana.accounts.models import Organisation
+from amana.cases.models import Audience, Case, CaseMessage, Scope, Sender, urgent
+from amana.community.models import (
+    STILL_OPEN,
+    ActionPoint,
+    ActionStatus,
+    Activity,
+    ActivityKind,
+    Attendance,
+    Forum,
+    KnowledgeScore,
+)
+from amana.evidence.models import PerpetratorIndex
+from amana.insights.gbvims import TechnologyContext, incident_type
+from amana.insights.models import Counted
+from amana.insights.tables import DELAY_STARTS, Delay, Programme, Score
+from amana.referrals.models import Referral
+
+# (table, area, row, column, late)
+Cell = tuple[str, str, str, str, bool]
+
+
+@dataclass
+class Contents:
+    """Each cell's members (record kind and ids) or, for counts of events, its exact number."""
+
+    members: dict[Cell, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
+    weights: dict[tuple[str, int], int] = field(default_factory=dict)
+    exact: dict[Cell, int] = field(default_factory=lambda: defaultdict(int))
+    counted: list[tuple[str, int]] = field(default_factory=list)
+
+    def add(self, cell: Cell, kind: str, pk: int, weight: int = 1) -> None:
+        self.members[cell].append((kind, pk))
+        if weight != 1:
+            self.weights[(kind, pk)] = weight
+
+    def count(self, cell: Cell) -> int:
+        return sum(self.weights.get(member, 1) for member in self.members.get(cell, []))
+
+
+def month_end(month: date) -> datetime:
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return timezone.make_aware(datetime(following.year, following.month, 1))
+
+
+def consented_cases(organisation: Organisation) -> models.QuerySet[Case]:
+    """The organisation's cases whose survivor agreed to be counted: one population for every role."""
+    return Case.objects.filter(
+        organisation=organisation,
+        consents__audience=Audience.STATISTICS,
+        consents__scope=Scope.INCIDENT,
+        consents__given=True,
+    )
+
+
+def _uncounted(kind: str) -> models.QuerySet[Counted]:
+    return Counted.objects.filter(kind=kind).values("object_id")
+
+
+def _delay(start: datetime, end: datetime) -> str:
+    days = max(0, (end - start).days)
+    band = max(index for index, first in enumerate(DELAY_STARTS) if days >= first)
+    return str(Delay.values[band])
+
+
+def _case_cells(contents: Contents, organisation: Organisation, month: date) -> None:
+    cases = (
+        consented_cases(organisation)
+        .filter(month_reported__lte=month)
+        .exclude(pk__in=_uncounted("case"))
+        .annotate(is_urgent=ExpressionWrapper(urgent(), output_field=models.BooleanField()))
+        .values_list("pk", "month_reported", "channel", "platform", "district", "age_band", "is_urgent", "published")
+    )
+    rows = list(cases)
+    repeated = set(
+        PerpetratorIndex.objects.filter(
+            case_id__in=cases.values("pk"),
+            blind_index__in=PerpetratorIndex.objects.values("blind_index")
+            .annotate(cases=Count("case", distinct=True))
+            .filter(cases__gte=2)
+            .values("blind_index"),
+        ).values_list("case_id", flat=True)
+    )
+    for pk, reported, channel, platform, district, age_band, is_urgent, published in rows:
+        late = reported < month
+        kind = str(incident_type(demands=[], published=published))
+        for area in ("", district):
+            contents.add(("cases", area, "", "", late), "case", pk)
+            contents.add(("channel", area, "", channel, late), "case", pk)
+            contents.add(("platform", area, "", platform, late), "case", pk)
+            contents.add(("age_band", area, "", age_band, late), "case", pk)
+            contents.add(("urgent", area, "", "urgent" if is_urgent else "not_urgent", late), "case", pk)
+            contents.add(("incident_type", area, kind, TechnologyContext.NOT_RECORDED, late), "case", pk)
+            if pk in repeated:
+                contents.add(("repeat", area, "", "", late), "case", pk)
+        contents.add(("district", "", "", district, late), "case", pk)
+        contents.counted.append(("case", pk))
+
+
+def _first_cells(contents: Contents, organisation: Organisation, month: date, *, table: str, kind: str) -> None:
+    """The first reply (or referral) of each counted case, once it has happened, by its delay."""
+    events = (
+        CaseMessage.objects.filter(sender=Sender.STAFF) if kind == "reply" else Referral.objects.all()
+    ).filter(case=OuterRef("pk"))
+    first = events.order_by().values("case").annotate(first=Min("created_at")).values("first")
+    rows = (
+        consented_cases(organisation)
+        .filter(pk__in=Counted.objects.filter(kind="case").values("object_id"))
+        .exclude(pk__in=_uncounted(kind))
+        .annotate(first=Subquery(first))
+        .filter(first__lt=month_end(month))
+        .values_list("pk", "created_at", "first")
+    )
+    start = timezone.make_aware(datetime(month.year, month.month, 1))
+    for pk, created, first_at in rows:
+        contents.add((table, "", _delay(created, first_at), "", first_at < start), "case", pk)
+        contents.counted.append((kind, pk))
+
+
+def _referral_cells(contents: Contents, organisation: Organisation, month: date) -> None:
+    start = timezone.make_aware(datetime(month.year, month.month, 1))
+    referrals = (
+        Referral.objects.filter(case__in=consented_cases(organisation).values("pk"), created_at__lt=month_end(month))
+        .exclude(pk__in=_uncounted("referral"))
+        .values_list("pk", "case_id", "pathway", "status", "organisation__kind", "created_at")
+    )
+    seen: set[tuple[Cell, int]] = set()
+    for pk, case_id, pathway, status, recipient, created in referrals:
+        late = created < start
+        # Survivors, not referrals: one woman referred twice the same way is one person in the cell.
+        for cell in (("pathway", "", pathway, status, late), ("recipient", "", recipient, status, late)):
+            if (cell, case_id) not in seen:
+                seen.add((cell, case_id))
+                contents.add(cell, "case", case_id)
+        contents.counted.append(("referral", pk))
+
+
+def _programme_cells(contents: Contents, organisation: Organisation, month: date) -> None:
+    start, end = date(month.year, month.month, 1), month_end(month).date()
+    activities = Activity.objects.filter(organisation=organisation, held_on__lt=end).exclude(
+        pk__in=_uncounted("activity")
+    )
+    for pk, kind, held_on in activities.values_list("pk", "kind", "held_on"):
+        column = Programme.TRAININGS if kind == ActivityKind.TRAINING else Programme.EVENTS
+        contents.exact[("programme", "", column, "", held_on < start)] += 1
+        contents.counted.append(("activity", pk))
+    trainings = [pk for kind, pk in contents.counted if kind == "activity"]
+    held = dict(Activity.objects.filter(pk__in=trainings).values_list("pk", "held_on"))
+    for pk, activity_id, sex, age_band, count in Attendance.objects.filter(
+        activity_id__in=trainings, activity__kind=ActivityKind.TRAINING
+    ).values_list("pk", "activity_id", "sex", "age_band", "count"):
+        contents.add(("trained", "", sex, age_band, held[activity_id] < start), "attendance", pk, count)
+
+    for pk, activity_id, pre, post, top in KnowledgeScore.objects.filter(activity_id__in=trainings).values_list(
+        "pk", "activity_id", "pre_score", "post_score", "activity__max_score"
+    ):
+        for row, score in ((Score.BEFORE, pre), (Score.AFTER, post)):
+            tenth = min(9, int(10 * score / max(top, 1)))
+            contents.add(("knowledge", "", str(row), str(tenth), held[activity_id] < start), "score", pk)
+    forums = Forum.objects.filter(organisation=organisation, held_on__lt=end).exclude(pk__in=_uncounted("forum"))
+    for pk, held_on in forums.values_list("pk", "held_on"):
+        late = held_on < start
+        contents.exact[("programme", "", Programme.FORUMS, "", late)] += 1
+        contents.counted.append(("forum", pk))
+    points = ActionPoint.objects.filter(forum__in=forums).aggregate(
+        agreed=Count("pk"),
+        done=Count("pk", filter=models.Q(status=ActionStatus.DONE)),
+        overdue=Count("pk", filter=models.Q(status__in=STILL_OPEN, due_on__lt=end)),
+    )
+    for column in (Programme.AGREED, Programme.DONE, Programme.OVERDUE):
+        contents.exact[("programme", "", column, "", False)] += int(points[str(column)] or 0)
+
+
+def contents_of(organisation: Organisation, month: date, mark: Callable[[list[tuple[str, int]]], None]) -> Contents:
+    """Every cell's members for the release of ``month``; see the module docstring.
+
+    ``mark`` saves the records counted so far, so that first replies and referrals are looked for
+    among the cases counted now as well as before.
+    """
+    contents = Contents()
+    _case_cells(contents, organisation, month)
+    mark(contents.counted)
+    contents.counted = []
+    _first_cells(contents, organisation, month, table="response", kind="reply")
+    _first_cells(contents, organisation, month, table="first_referral", kind="first_referral")
+    _referral_cells(contents, organisation, month)
+    _programme_cells(contents, organisation, month)
+    mark(contents.counted)
+    contents.counted = []
+    return contents
