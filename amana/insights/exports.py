@@ -63,7 +63,10 @@ def legend(figures: Figures) -> list[str]:
             "Every figure comes from the release of a closed month and carries a small random change, "
             "so that no figure can be worked back to one person; parts may not add up exactly to the totals."
         ),
-        _("“%(mark)s” marks a figure below %(threshold)s after that change: it is not shown, and adds nothing to any total.")
+        _(
+            "“%(mark)s” marks a figure below %(threshold)s after that change: "
+            "it is not shown, and adds nothing to any total."
+        )
         % {"mark": mark, "threshold": figures.threshold},
         _("“0” in a category that cannot occur in what amana records is a true zero, not a hidden figure."),
     ]
@@ -109,7 +112,12 @@ def gbvims_rows(figures: Figures) -> Iterator[list[Any]]:
     grid = figures.table("incident_type")
     contexts = list(TechnologyContext)
     yield [_("Incident type (GBVIMS)"), *[str(context.label) for context in contexts], _("Total"), _("Row")]
-    yield ["#indicator+gbvims+type", *[f"#affected+f+num+tfgbv_{c.value}" for c in contexts], "#affected+f+num+total", ROW_TYPE_HXL]
+    yield [
+        "#indicator+gbvims+type",
+        *[f"#affected+f+num+tfgbv_{c.value}" for c in contexts],
+        "#affected+f+num+total",
+        ROW_TYPE_HXL,
+    ]
     if grid is None:
         return
     for kind in IncidentType:

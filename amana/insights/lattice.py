@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, ExpressionWrapper, Min, OuterRef, Subquery
@@ -57,9 +58,13 @@ class Contents:
         return sum(self.weights.get(member, 1) for member in self.members.get(cell, []))
 
 
+def month_start(month: date) -> datetime:
+    """Midnight (local time) at the start of the month."""
+    return datetime.combine(month.replace(day=1), time(), tzinfo=timezone.get_current_timezone())
+
+
 def month_end(month: date) -> datetime:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return timezone.make_aware(datetime(following.year, following.month, 1))
+    return month_start(date(month.year + month.month // 12, month.month % 12 + 1, 1))
 
 
 def consented_cases(organisation: Organisation) -> models.QuerySet[Case]:
@@ -72,7 +77,7 @@ def consented_cases(organisation: Organisation) -> models.QuerySet[Case]:
     )
 
 
-def _uncounted(kind: str) -> models.QuerySet[Counted]:
+def _uncounted(kind: str) -> models.QuerySet[Counted, Any]:
     return Counted.objects.filter(kind=kind).values("object_id")
 
 
@@ -87,8 +92,8 @@ def _case_cells(contents: Contents, organisation: Organisation, month: date) -> 
         consented_cases(organisation)
         .filter(month_reported__lte=month)
         .exclude(pk__in=_uncounted("case"))
-        .annotate(is_urgent=ExpressionWrapper(urgent(), output_field=models.BooleanField()))
-        .values_list("pk", "month_reported", "channel", "platform", "district", "age_band", "is_urgent", "published")
+        .annotate(urgent_now=ExpressionWrapper(urgent(), output_field=models.BooleanField()))
+        .values_list("pk", "month_reported", "channel", "platform", "district", "age_band", "urgent_now", "published")
     )
     rows = list(cases)
     repeated = set(
@@ -100,7 +105,7 @@ def _case_cells(contents: Contents, organisation: Organisation, month: date) -> 
             .values("blind_index"),
         ).values_list("case_id", flat=True)
     )
-    for pk, reported, channel, platform, district, age_band, is_urgent, published in rows:
+    for pk, reported, channel, platform, district, age_band, urgent_now, published in rows:
         late = reported < month
         kind = str(incident_type(demands=[], published=published))
         for area in ("", district):
@@ -108,7 +113,7 @@ def _case_cells(contents: Contents, organisation: Organisation, month: date) -> 
             contents.add(("channel", area, "", channel, late), "case", pk)
             contents.add(("platform", area, "", platform, late), "case", pk)
             contents.add(("age_band", area, "", age_band, late), "case", pk)
-            contents.add(("urgent", area, "", "urgent" if is_urgent else "not_urgent", late), "case", pk)
+            contents.add(("urgent", area, "", "urgent" if urgent_now else "not_urgent", late), "case", pk)
             contents.add(("incident_type", area, kind, TechnologyContext.NOT_RECORDED, late), "case", pk)
             if pk in repeated:
                 contents.add(("repeat", area, "", "", late), "case", pk)
@@ -118,9 +123,9 @@ def _case_cells(contents: Contents, organisation: Organisation, month: date) -> 
 
 def _first_cells(contents: Contents, organisation: Organisation, month: date, *, table: str, kind: str) -> None:
     """The first reply (or referral) of each counted case, once it has happened, by its delay."""
-    events = (
-        CaseMessage.objects.filter(sender=Sender.STAFF) if kind == "reply" else Referral.objects.all()
-    ).filter(case=OuterRef("pk"))
+    events = (CaseMessage.objects.filter(sender=Sender.STAFF) if kind == "reply" else Referral.objects.all()).filter(
+        case=OuterRef("pk")
+    )
     first = events.order_by().values("case").annotate(first=Min("created_at")).values("first")
     rows = (
         consented_cases(organisation)
@@ -130,14 +135,14 @@ def _first_cells(contents: Contents, organisation: Organisation, month: date, *,
         .filter(first__lt=month_end(month))
         .values_list("pk", "created_at", "first")
     )
-    start = timezone.make_aware(datetime(month.year, month.month, 1))
+    start = month_start(month)
     for pk, created, first_at in rows:
         contents.add((table, "", _delay(created, first_at), "", first_at < start), "case", pk)
         contents.counted.append((kind, pk))
 
 
 def _referral_cells(contents: Contents, organisation: Organisation, month: date) -> None:
-    start = timezone.make_aware(datetime(month.year, month.month, 1))
+    start = month_start(month)
     referrals = (
         Referral.objects.filter(case__in=consented_cases(organisation).values("pk"), created_at__lt=month_end(month))
         .exclude(pk__in=_uncounted("referral"))

@@ -112,7 +112,7 @@ Released = dict[tuple[date, str, str, str, bool], tuple[str, int]]
 def released_cells(user: User, period: Period) -> Released:
     """The released cells of the person's organisation for the period and area: one query."""
     cells: QuerySet[ReleaseCell] = ReleaseCell.objects.filter(
-        release__organisation_id=user.organisation_id,
+        release__organisation_id=user.organisation_id or 0,
         release__month__gte=period.first,
         release__month__lte=period.last,
         area=period.district,
@@ -204,7 +204,7 @@ def comparison_sums(figures: Figures, comparison: Comparison | None) -> list[tup
     shown_months = {row.key for row in cases.rows}
     before = [add_months(comparison.month, -n).isoformat() for n in range(comparison.window, 0, -1)]
     after = [add_months(comparison.month, n).isoformat() for n in range(comparison.window)]
-    lines = []
+    lines: list[tuple[Promise, str, Shown]] = []
     for label, months in ((_("Cases in the months before"), before), (_("Cases in the months from then on"), after)):
         inside = [month for month in months if month in shown_months]
         lines.append((label, ", ".join(m[:7] for m in inside) or "-", total(cases.row_totals[m] for m in inside)))
@@ -216,7 +216,7 @@ def internal_count(user: User) -> int | None:
     if not user.has_role(Role.SUPERVISOR):
         return None
     this_month = timezone.localdate().replace(day=1)
-    return Case.objects.filter(organisation_id=user.organisation_id, month_reported__gte=this_month).count()
+    return Case.objects.filter(organisation_id=user.organisation_id or 0, month_reported__gte=this_month).count()
 
 
 def figures(user: User, period: Period, comparison: Comparison | None = None) -> Figures:

@@ -58,13 +58,22 @@ def _cells(release: Release, contents: lattice.Contents) -> list[ReleaseCell]:
                         members = contents.members.get(cell, [])
                         fingerprint = sum(fingerprints.of(kind, [pk]) for kind, pk in members)
                         value = protected_value(
-                            label=_label(release, cell), count=contents.count(cell), fingerprint=fingerprint, scale=scale
+                            label=_label(release, cell),
+                            count=contents.count(cell),
+                            fingerprint=fingerprint,
+                            scale=scale,
                         )
                         kind = CellKind.PROTECTED
                     built.append(
                         ReleaseCell(
-                            release=release, table=table.key, area=area, row=row, column=column, late=late,
-                            kind=kind, value=value,
+                            release=release,
+                            table=table.key,
+                            area=area,
+                            row=row,
+                            column=column,
+                            late=late,
+                            kind=kind,
+                            value=value,
                         )
                     )
     return built

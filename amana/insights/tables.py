@@ -71,7 +71,7 @@ def _headings(choices: type[models.TextChoices], hxl: str = "") -> list[Heading]
     return [Heading(str(value), label, hxl.format(value=value) if hxl else "") for value, label in choices.choices]
 
 
-DECILES = [Heading(str(tenth), f"{tenth * 10}–{tenth * 10 + 9 if tenth < 9 else 100}%") for tenth in range(10)]
+DECILES = [Heading(str(tenth), f"{tenth * 10}-{tenth * 10 + 9 if tenth < 9 else 100}%") for tenth in range(10)]
 ONE = [Heading("", _("Number"))]
 
 

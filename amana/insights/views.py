@@ -7,9 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from amana.accounts.access import require_roles
@@ -61,9 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "insights/dashboard.html", context, status=400)
     result = figures(user, form.period(), form.comparison())
     services.record_view(actor=user, filters=form.filters())
-    context.update(
-        result=result, blocks=_blocks(result), legend=exports.legend(result), query=request.GET.urlencode()
-    )
+    context.update(result=result, blocks=_blocks(result), legend=exports.legend(result), query=request.GET.urlencode())
     return render(request, "insights/dashboard.html", context)
 
 

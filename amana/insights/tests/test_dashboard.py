@@ -12,6 +12,7 @@ from datetime import date
 import openpyxl
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from amana.audit.models import AuditEntry
 from amana.cases.models import Channel
@@ -57,14 +58,17 @@ def test_it_publishes_no_count_from_one_to_four_and_marks_what_it_hides(personas
     header = rows[0]
     march = next(row for row in rows if row[0] == "2025-03")
     # Two hotline cases in March: hidden whatever the noise did, unless it lifted them to 5 or more.
-    assert march[header.index(str(Channel.HOTLINE.label))] == "<5" or int(march[header.index(str(Channel.HOTLINE.label))]) >= 5
+    assert (
+        march[header.index(str(Channel.HOTLINE.label))] == "<5"
+        or int(march[header.index(str(Channel.HOTLINE.label))]) >= 5
+    )
     html = login(personas.me_officer).get("/staff/insights/", PERIOD).content.decode()
     assert '<bdi dir="ltr">&lt;5</bdi>' in html
     assert "<svg" in html and "<script" not in html
 
 
 def test_it_shows_the_current_month_only_to_supervisors_as_an_internal_count(personas, login, released) -> None:
-    counted_cases(personas.ngo, 2, month_reported=date.today().replace(day=1))
+    counted_cases(personas.ngo, 2, month_reported=timezone.localdate().replace(day=1))
     supervisor = login(personas.supervisor).get("/staff/insights/", PERIOD).context["result"]
     me = login(personas.me_officer).get("/staff/insights/", PERIOD).context["result"]
     assert supervisor.internal_count == 2
@@ -124,7 +128,9 @@ def test_it_limits_exports_per_person_per_day_with_a_clear_message(personas, log
     # The limit is per person: a colleague may still export, and the dashboard stays open.
     assert login(personas.supervisor).get("/staff/insights/export.xlsx", PERIOD).status_code == 200
     assert client.get("/staff/insights/", PERIOD).status_code == 200
-    assert AuditEntry.objects.filter(actor_id=personas.me_officer.pk, action__startswith="insights.exported").count() == 2
+    assert (
+        AuditEntry.objects.filter(actor_id=personas.me_officer.pk, action__startswith="insights.exported").count() == 2
+    )
 
 
 def test_its_xlsx_has_an_hxl_row_under_the_headers_and_marks_the_total_row(personas, login, released) -> None:
