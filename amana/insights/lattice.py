@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, Min, OuterRef, Subquery
+from django.db.models import Count, ExpressionWrapper, Min
 from django.utils import timezone
 
 from amana.accounts.models import Organisation
@@ -122,18 +122,21 @@ def _case_cells(contents: Contents, organisation: Organisation, month: date) -> 
 
 
 def _first_cells(contents: Contents, organisation: Organisation, month: date, *, table: str, kind: str) -> None:
-    """The first reply (or referral) of each counted case, once it has happened, by its delay."""
-    events = (CaseMessage.objects.filter(sender=Sender.STAFF) if kind == "reply" else Referral.objects.all()).filter(
-        case=OuterRef("pk")
-    )
-    first = events.order_by().values("case").annotate(first=Min("created_at")).values("first")
+    """The first reply (or referral) of each counted case, once it has happened, by its delay.
+
+    One grouped pass over the events of the counted cases not yet counted for this table (a join
+    and an aggregate, never a subquery per case).
+    """
+    events = CaseMessage.objects.filter(sender=Sender.STAFF) if kind == "reply" else Referral.objects.all()
+    counted_cases = consented_cases(organisation).filter(pk__in=Counted.objects.filter(kind="case").values("object_id"))
     rows = (
-        consented_cases(organisation)
-        .filter(pk__in=Counted.objects.filter(kind="case").values("object_id"))
-        .exclude(pk__in=_uncounted(kind))
-        .annotate(first=Subquery(first))
+        events.filter(case__in=counted_cases.values("pk"))
+        .exclude(case_id__in=_uncounted(kind))
+        .values("case_id")
+        .annotate(first=Min("created_at"), reported=Min("case__created_at"))
         .filter(first__lt=month_end(month))
-        .values_list("pk", "created_at", "first")
+        .values_list("case_id", "reported", "first")
+        .order_by()
     )
     start = month_start(month)
     for pk, created, first_at in rows:

@@ -81,7 +81,7 @@ def _allow_a_raised_first_glyph() -> None:
         original(self, rise)
 
     set_rise.amana_tolerant = True  # type: ignore[attr-defined]  # a marker on our own function
-    PDFTextObject.setRise = set_rise  # type: ignore[method-assign]  # the work-around above
+    PDFTextObject.setRise = set_rise
 
 
 def chart_items(grid: Grid) -> list[tuple[str, Any]]:
