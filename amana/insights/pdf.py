@@ -85,7 +85,10 @@ def _allow_a_raised_first_glyph() -> None:
 
 
 def chart_items(grid: Grid) -> list[tuple[str, Any]]:
-    """What the dashboard charts for a table: each month's total, or each row's total."""
+    """What the dashboard charts for a table: cases month by month, each category's total over the
+    period, or each row's total."""
+    if grid.spec.monthly and grid.key != "cases":
+        return [(str(column.label), grid.column_totals[column.key]) for column in grid.columns]
     return [(str(row.label), grid.row_totals[row.key]) for row in grid.rows]
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Role, User
 from amana.cases.models import Case
-from amana.insights.models import CellKind, ReleaseCell
+from amana.insights.models import CellKind, Release, ReleaseCell
 from amana.insights.protection import Shown, shown, threshold, total
 from amana.insights.services import add_months, last_closed_month
 from amana.insights.tables import DECILES, Heading, Score, TableSpec, specs
@@ -110,25 +109,31 @@ Released = dict[tuple[date, str, str, str, bool], tuple[str, int]]
 
 
 def released_cells(user: User, period: Period) -> Released:
-    """The released cells of the person's organisation for the period and area: one query."""
-    cells: QuerySet[ReleaseCell] = ReleaseCell.objects.filter(
-        release__organisation_id=user.organisation_id or 0,
-        release__month__gte=period.first,
-        release__month__lte=period.last,
-        area=period.district,
+    """The released cells of the person's organisation for the period and area: two small queries."""
+    months = dict(
+        Release.objects.filter(
+            organisation_id=user.organisation_id or 0, month__gte=period.first, month__lte=period.last
+        ).values_list("pk", "month")
+    )
+    cells = ReleaseCell.objects.filter(release_id__in=list(months), area=period.district).values_list(
+        "release_id", "table", "row", "column", "late", "kind", "value"
     )
     return {
-        (month, table, row, column, late): (kind, value)
-        for month, table, row, column, late, kind, value in cells.values_list(
-            "release__month", "table", "row", "column", "late", "kind", "value"
-        )
+        (months[release], table, row, column, late): (kind, value)
+        for release, table, row, column, late, kind, value in cells.iterator(chunk_size=5000)
     }
 
 
-def _shown(entry: tuple[str, int] | None) -> Shown:
+HIDDEN = Shown(None)
+
+
+def _shown(entry: tuple[str, int] | None, limit: int | None = None) -> Shown:
+    """A released value as published (protection.shown, with the threshold read once by callers)."""
     if entry is None:
-        return Shown(None)
+        return HIDDEN
     kind, value = entry
+    if kind == CellKind.PROTECTED:
+        return Shown(value) if value >= (limit or threshold()) else HIDDEN
     return shown(value, exact=kind == CellKind.EXACT, structural=kind == CellKind.STRUCTURAL)
 
 
@@ -153,17 +158,22 @@ def _monthly(spec: TableSpec, released: Released, months: list[date]) -> Grid:
     return Grid(spec, all_rows, kinds, cells, row_totals, column_totals, total(row_totals.values()))
 
 
-def _grid(spec: TableSpec, released: Released, months: list[date]) -> Grid:
+def _sums(released: Released) -> dict[tuple[str, str, str], Shown]:
+    """Every cell added up over the months and late reports, in one pass: hidden values add nothing."""
+    parts: dict[tuple[str, str, str], list[Shown]] = {}
+    limit = threshold()
+    for (_month, table, row, column, _late), entry in released.items():
+        parts.setdefault((table, row, column), []).append(_shown(entry, limit))
+    return {key: total(figures) for key, figures in parts.items()}
+
+
+def _grid(spec: TableSpec, sums: dict[tuple[str, str, str], Shown]) -> Grid:
     """Months (and late reports) added up cell by cell; every total adds only the figures shown."""
     rows = spec.rows or [Heading("", spec.title)]
     cells = {
         (row.key, column.key): Shown(0, structural=True)
         if spec.structural(row.key, column.key)
-        else total(
-            _shown(released.get((month, spec.key, row.key, column.key, late)))
-            for month in months
-            for late in (False, True)
-        )
+        else sums.get((spec.key, row.key, column.key), Shown(None))
         for row in rows
         for column in spec.columns
     }
@@ -225,11 +235,12 @@ def figures(user: User, period: Period, comparison: Comparison | None = None) ->
     months = sorted({key[0] for key in released})
     closed = last_closed_month()
     not_released = [month for month in period.months() if month not in months and month <= closed]
+    sums = _sums(released)
     grids = []
     for spec in specs():
         if period.district and not spec.by_area:
             continue
-        grids.append((_monthly if spec.monthly else _grid)(spec, released, months))
+        grids.append(_monthly(spec, released, months) if spec.monthly else _grid(spec, sums))
     result = Figures(period, threshold(), grids, months, not_released)
     result.sums = comparison_sums(result, comparison)
     result.averages = _knowledge_averages(result.table("knowledge"))

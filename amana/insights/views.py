@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from amana.accounts.access import require_roles
 from amana.accounts.models import Role, User
-from amana.insights import exports, pdf, services
+from amana.insights import exports, html, pdf, services
 from amana.insights.charts import rows_chart
 from amana.insights.forms import PeriodForm
 from amana.insights.selectors import Figures, delay_median, figures
@@ -37,13 +37,15 @@ def _blocks(result: Figures) -> list[dict[str, Any]]:
     blocks = []
     for grid in result.tables:
         rows = list(exports.table_rows(grid))
+        chart = rows_chart(str(grid.title), pdf.chart_items(grid), rtl=rtl)
         blocks.append(
             {
-                "chart": rows_chart(str(grid.title), pdf.chart_items(grid), rtl=rtl),
+                "chart": chart,
+                "chart_html": html.chart(chart),
                 "table": grid,
-                "header": rows[0][:-1],
-                "body": [row[:-1] for row in rows[2:-1]],
-                "footer": rows[-1][:-1],
+                "table_html": html.table(
+                    str(grid.title), rows[0][:-1], [row[:-1] for row in rows[2:-1]], rows[-1][:-1]
+                ),
                 "median": delay_median(grid) if grid.key in ("response", "first_referral") else None,
             }
         )
@@ -60,7 +62,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "insights/dashboard.html", context, status=400)
     result = figures(user, form.period(), form.comparison())
     services.record_view(actor=user, filters=form.filters())
-    context.update(result=result, blocks=_blocks(result), legend=exports.legend(result), query=request.GET.urlencode())
+    # The mark read left to right inside an Arabic or Kurdish sentence, as in the tables and charts.
+    mark = f"<{result.threshold}"
+    legend = [line.replace(mark, f"\u2066{mark}\u2069") for line in exports.legend(result)]
+    context.update(result=result, blocks=_blocks(result), legend=legend, query=request.GET.urlencode())
     return render(request, "insights/dashboard.html", context)
 
 

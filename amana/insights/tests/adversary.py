@@ -85,7 +85,8 @@ class Reader:
         row = self._reduce(row)
         if any(key is not None for key in row):
             return None
-        return -row.get(None, Fraction(0))
+        # What is left is the constant the sum equals (every reduced row stands for an expression = 0).
+        return row.get(None, Fraction(0))
 
     def bounds_of(self, form: Iterable[Atom]) -> tuple[int, int | None]:
         """Interval bounds: each atom at least 0, at most its bound from a hidden small figure, and

@@ -122,9 +122,12 @@ def test_it_limits_exports_per_person_per_day_with_a_clear_message(personas, log
     client = login(personas.me_officer)
     assert client.get("/staff/insights/export.xlsx", PERIOD).status_code == 200
     assert client.get("/staff/insights/export.pdf", PERIOD).status_code == 200
+    client.cookies["django_language"] = "en"
     refused = client.get("/staff/insights/export.csv", {**PERIOD, "table": "channel"})
     assert refused.status_code == 429
     assert "You have taken 2 exports today" in refused.content.decode()
+    client.cookies["django_language"] = "ar"
+    assert "بلغ عدد تنزيلاتك اليوم 2" in client.get("/staff/insights/export.gbvims", PERIOD).content.decode()
     # The limit is per person: a colleague may still export, and the dashboard stays open.
     assert login(personas.supervisor).get("/staff/insights/export.xlsx", PERIOD).status_code == 200
     assert client.get("/staff/insights/", PERIOD).status_code == 200
