@@ -112,6 +112,10 @@ def create_demo_data() -> list[DemoLogin]:
             team_keyring=keyrings[1],
         )
     )
+    # The figures of every closed month, released as the scheduled job would have done each month.
+    from amana.insights.services import make_due_releases
+
+    make_due_releases()
     return logins
 
 

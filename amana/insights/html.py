@@ -63,7 +63,8 @@ def chart(figure: Chart) -> SafeString:
                 bar.value_text,
             )
         )
-    label = f"{figure.title} {_('(the same figures are in the table below)')}"
+    note = _("(the same figures are in the table below)")
+    label = f"{figure.title} {note}"
     return format_html(
         '<figure class="chart"><figcaption>{}</figcaption><svg class="chart__svg" viewBox="0 0 {} {}" width="100%" '
         'role="img" direction="ltr" font-size="{}" aria-label="{}">{}</svg></figure>',

@@ -99,7 +99,8 @@ def _words(drawing: Any, text: str, *, x: float, y: float, font: str, size: floa
     from reportlab.pdfbase.ttfonts import shapeStr
 
     words = display_order(text.split()) if rtl else text.split()
-    shaped = [shapeStr(word, font, size) for word in words]
+    # Only Arabic script needs shaping; Latin words keep their letters (no "st" or "fi" ligatures).
+    shaped = [shapeStr(word, font, size) if _arabic(word) else word for word in words]
     space = size * 0.3
     widths = [
         sum(glyph.x_advance for glyph in word.__shapeData__) * size / 1000
@@ -151,7 +152,12 @@ def pdf_bytes(figures: Figures, *, title: str) -> bytes:
     page_width = A4[0] - 48
     styles = {
         name: ParagraphStyle(
-            name, fontName="AmanaSans", fontSize=size, leading=size * 1.4, alignment=2 if rtl else 0, shaping=1
+            name,
+            fontName="AmanaSans",
+            fontSize=size,
+            leading=size * 1.4,
+            alignment=2 if rtl else 0,
+            shaping=1 if rtl else 0,
         )
         for name, size in (("heading", 14), ("body", 9), ("cell", 7))
     }

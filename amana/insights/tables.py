@@ -172,6 +172,7 @@ def specs() -> list[TableSpec]:
             [Heading("", _("Cases"), "#affected+f+num+replied")],
             rows=_headings(Delay),
             row_hxl="#indicator+delay",
+            people="#affected+f+num+replied",
         ),
         TableSpec(
             "first_referral",
@@ -180,6 +181,7 @@ def specs() -> list[TableSpec]:
             [Heading("", _("Cases"), "#affected+f+num+referred")],
             rows=_headings(Delay),
             row_hxl="#indicator+delay",
+            people="#affected+f+num+referred",
         ),
         TableSpec(
             "pathway",
@@ -188,6 +190,7 @@ def specs() -> list[TableSpec]:
             _headings(ReferralStatus, "#affected+f+num+referred+status_{value}"),
             rows=_headings(Pathway),
             row_hxl="#indicator+pathway",
+            people="#affected+f+num+referred",
         ),
         TableSpec(
             "recipient",
@@ -196,6 +199,7 @@ def specs() -> list[TableSpec]:
             _headings(ReferralStatus, "#affected+f+num+referred+status_{value}"),
             rows=_headings(OrganisationKind),
             row_hxl="#org+type",
+            people="#affected+f+num+referred",
         ),
         TableSpec(
             "trained",

@@ -103,8 +103,10 @@ def test_the_dashboard_shows_twelve_months_and_an_export(logins) -> None:
     response = sign_in(logins, "demo.me").get("/staff/insights/")
     assert response.status_code == 200
     page = response.content.decode()
-    month_rows = response.context["result"].figures.tables[0].rows
-    assert len(month_rows) == 12
+    # The demo's reports span this month and the eleven before; this month is not over, so it is not
+    # released: eleven released months (the last row counts reports that came in after their month).
+    month_rows = [row for row in response.context["result"].tables[0].rows if row.key != "late"]
+    assert len(month_rows) == 11
     # Each month of the year is labelled in the page, under the chart of cases reported per month.
     assert all(row.label in page for row in month_rows)
     assert "<svg" in page and "/staff/insights/export." in page
