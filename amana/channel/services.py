@@ -7,12 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from argon2.low_level import Type, hash_secret_raw
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from amana.accounts.models import Organisation, OrganisationKind, User
 from amana.audit.services import record
@@ -27,9 +25,6 @@ GLOBAL_BUCKET = "global"
 # 16 bits of the keyed client hash: about 65,000 buckets, each shared by tens of thousands of
 # addresses, so a bucket throttles one client without identifying any.
 CLIENT_BUCKET_HEX = 4
-# Argon2id cost of the code hash (time, memory in KiB) for each AMANA_KDF_COST level: the
-# RFC 9106 second recommendation for normal use, and the smallest allowed for test suites.
-CODE_HASH_COSTS = {"moderate": (3, 64 * 1024), "interactive": (2, 19 * 1024), "minimum": (1, 8)}
 
 
 class NoReceivingOrganisation(Exception):
@@ -64,27 +59,12 @@ def format_code(code: str) -> str:
 
 
 def hash_code(code: str) -> str:
-    """A slow, keyed hash (Argon2id) of a code: the database alone cannot be searched for codes.
-
-    The salt is derived from the code with the server's secret key, so that the same code always
-    gives the same hash and a code can be looked up without storing the code itself.
-    """
-    salt = salted_hmac("amana.channel.receipt-code", code).digest()[:16]
-    time_cost, memory_cost = CODE_HASH_COSTS[settings.AMANA_KDF_COST]
-    raw = hash_secret_raw(
-        secret=code.encode(),
-        salt=salt,
-        time_cost=time_cost,
-        memory_cost=memory_cost,
-        parallelism=1,
-        hash_len=32,
-        type=Type.ID,
-    )
-    return raw.hex()
+    """The keyed, slow hash a code is looked up by (see ``vault.receipt_code_hash``)."""
+    return vault.receipt_code_hash(code)
 
 
 def _submission_hash(token: str) -> str:
-    return salted_hmac("amana.channel.submission", token).hexdigest()
+    return vault.submission_hash(token)
 
 
 def already_submitted(token: str) -> bool:
@@ -198,7 +178,7 @@ def _window() -> tuple[int, timedelta]:
 def client_bucket(client_address: str) -> str:
     """The client's bucket for the current window; the address itself is never kept."""
     window_index, _length = _window()
-    digest = salted_hmac("amana.channel.guess-bucket", f"{window_index}:{client_address}").hexdigest()
+    digest = vault.guess_bucket_hash(window_index, client_address)
     return f"client:{digest[:CLIENT_BUCKET_HEX]}"
 
 

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from argon2 import low_level as argon2_low_level
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
@@ -543,6 +544,43 @@ def blind_index(kind: str, value: str) -> str:
     """
     message = f"{kind}\x00{value}".encode()
     return hmac.new(settings.AMANA_BLIND_INDEX_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+# Survivor channel: her receipt code and the guessing throttle -------------------------------
+
+# Argon2id cost of the code hash (time, memory in KiB) for each AMANA_KDF_COST level: the
+# RFC 9106 second recommendation for normal use, and the smallest allowed for test suites.
+CODE_HASH_COSTS = {"moderate": (3, 64 * 1024), "interactive": (2, 19 * 1024), "minimum": (1, 8)}
+
+
+def receipt_code_hash(code: str) -> str:
+    """A slow, keyed hash (Argon2id) of a code: the database alone cannot be searched for codes.
+
+    The salt is derived from the code with the server's secret key, so that the same code always
+    gives the same hash and a code can be looked up without storing the code itself.
+    """
+    salt = salted_hmac("amana.channel.receipt-code", code).digest()[:16]
+    time_cost, memory_cost = CODE_HASH_COSTS[settings.AMANA_KDF_COST]
+    raw = argon2_low_level.hash_secret_raw(
+        secret=code.encode(),
+        salt=salt,
+        time_cost=time_cost,
+        memory_cost=memory_cost,
+        parallelism=1,
+        hash_len=32,
+        type=argon2_low_level.Type.ID,
+    )
+    return raw.hex()
+
+
+def submission_hash(token: str) -> str:
+    """A keyed hash of a form's one-time token: the same report sent twice is recorded once."""
+    return salted_hmac("amana.channel.submission", token).hexdigest()
+
+
+def guess_bucket_hash(window_index: int, client_address: str) -> str:
+    """A keyed hash of a client's address within one time window, so that the address is never kept."""
+    return salted_hmac("amana.channel.guess-bucket", f"{window_index}:{client_address}").hexdigest()
 
 
 def login_throttle_hash(name: str) -> str:
