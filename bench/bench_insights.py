@@ -67,7 +67,8 @@ def _case_columns(organisation_id: int) -> tuple[list[str], list[str], list[Any]
         expressions[f"{compartment}_locker_id"] = f"(%(first_locker)s + (i - 1) * 5 + {index})"
     names, sql, params = [], [], []
     for field in Case._meta.concrete_fields:
-        if field.primary_key:
+        # The database computes generated columns (the urgency flag) itself.
+        if field.primary_key or getattr(field, "generated", False):
             continue
         names.append(field.column)
         if field.column in expressions:
