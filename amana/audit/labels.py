@@ -120,6 +120,8 @@ ACTIONS: dict[str, Promise] = {
     "community.mentorship.recorded": _("Recorded a mentorship session"),
     "community.visit.requested": _("Asked a peace team for a follow-up visit"),
     "community.visit.recorded": _("Recorded a follow-up visit"),
+    "insights.released": _("Released a month's figures"),
+    "insights.viewed": _("Viewed the figures"),
     "insights.exported.csv": _("Exported figures as CSV"),
     "insights.exported.xlsx": _("Exported figures as a spreadsheet"),
     "insights.exported.pdf": _("Exported figures as PDF"),
