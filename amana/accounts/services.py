@@ -226,7 +226,9 @@ def approve_member_key(*, approver: User, request: KeyRequest, keyring: vault.Ke
     Refused when the request was already decided (a replayed approval), when the approver proposed
     it, or when the approver may not approve keys in the member's organisation.
     """
-    request = KeyRequest.objects.select_for_update().select_related("member__organisation").get(pk=request.pk)
+    request = (
+        KeyRequest.objects.select_for_update(of=("self",)).select_related("member__organisation").get(pk=request.pk)
+    )
     if request.approved_at is not None:
         raise KeyRefused(_("This request was already approved."))
     if request.proposed_by_id == approver.pk or request.member_id == approver.pk:
