@@ -40,6 +40,9 @@ AMANA_RELEASE_KEY = env_secret("AMANA_RELEASE_KEY", min_length=32, default_file=
 # Argon2id cost for keys unlocked by passwords and receipt codes: moderate, interactive, or
 # minimum (test suites only).
 AMANA_KDF_COST = env_choice("AMANA_KDF_COST", "moderate", ["moderate", "interactive", "minimum"])
+# How many such derivations one worker process runs at once (each holds 256 MiB at the moderate
+# cost while it runs); further ones wait their turn, so a worker's memory stays bounded.
+AMANA_KDF_CONCURRENCY = env_int("AMANA_KDF_CONCURRENCY", 2, minimum=1)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
@@ -77,10 +80,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses HTML (a slow mobile line is the survivor's usual one); Django's version adds random
+    # bytes to each compressed page against the BREACH attack on secrets in compressed pages.
+    "django.middleware.gzip.GZipMiddleware",
     "amana.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "amana.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "amana.core.csrf.CsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -204,6 +210,9 @@ STORAGES = {
 # for a first run; production may still run collectstatic for precompressed files.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Browsers keep the stylesheet and script for a year: their addresses carry a checksum of their
+# content (amana.core.context_processors.static_version), so a changed file is fetched anew.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 365 * 24 * 3600
 MEDIA_ROOT = env_path("AMANA_MEDIA_ROOT", VAR_DIR / "media")
 
 # A neutral name shown in titles and headers; a watched phone should reveal nothing.
@@ -222,8 +231,14 @@ LOGGING = {
 AMANA_CHANNEL_ORGANISATION = env_str("AMANA_CHANNEL_ORGANISATION", "")
 AMANA_QUICK_EXIT_URL = env_str("AMANA_QUICK_EXIT_URL", "https://www.google.com/")
 AMANA_SURVIVOR_IDLE_SECONDS = env_int("AMANA_SURVIVOR_IDLE_SECONDS", 30 * 60, minimum=60)
-AMANA_CODE_MAX_FAILURES_PER_CLIENT = env_int("AMANA_CODE_MAX_FAILURES_PER_CLIENT", 10, minimum=1)
-AMANA_CODE_MAX_FAILURES_GLOBAL = env_int("AMANA_CODE_MAX_FAILURES_GLOBAL", 500, minimum=1)
+# Reading replies with her code ends sooner: after this much inactivity the visit is over.
+AMANA_FOLLOW_UP_IDLE_SECONDS = env_int("AMANA_FOLLOW_UP_IDLE_SECONDS", 5 * 60, minimum=30)
+# Wrong codes slow a client down (never refuse a right code): free ones per client bucket, the
+# longest wait, and the small wait for everyone while wrong codes flood in (see channel.services).
+AMANA_CODE_FREE_FAILURES = env_int("AMANA_CODE_FREE_FAILURES", 5, minimum=1)
+AMANA_CODE_MAX_DELAY_SECONDS = env_int("AMANA_CODE_MAX_DELAY_SECONDS", 20, minimum=0)
+AMANA_CODE_FLOOD_FAILURES = env_int("AMANA_CODE_FLOOD_FAILURES", 200, minimum=1)
+AMANA_CODE_FLOOD_DELAY_SECONDS = env_int("AMANA_CODE_FLOOD_DELAY_SECONDS", 2, minimum=0)
 AMANA_CODE_WINDOW_SECONDS = env_int("AMANA_CODE_WINDOW_SECONDS", 15 * 60, minimum=60)
 AMANA_EVIDENCE_MAX_BYTES = env_int("AMANA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Evidence (amana/evidence): the largest chat export a caseworker can import (a WhatsApp export

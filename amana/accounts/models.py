@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,12 @@ class Organisation(models.Model):
     # Evidence packages name the role behind each step of a file's chain of custody; the person's
     # name too only when the organisation chooses (a court may ask who; a leak must not tell).
     packages_name_staff = models.BooleanField(_("name staff in evidence packages"), default=False)
+    # What the public site tells her after a report: when she can look for a first answer.
+    reply_within_days = models.PositiveSmallIntegerField(
+        _("days within which a reply can be expected"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -287,6 +287,8 @@ class CaseMessage(models.Model):
     sender = models.CharField(max_length=8, choices=Sender.choices)
     author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     body_sealed = models.BinaryField()
+    # Sent from a visit opened with her second (duress) code: someone may have made her write it.
+    under_duress = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -112,6 +112,7 @@ class OpenMessage:
     author_name: str
     body: str
     created_at: datetime
+    under_duress: bool = False
 
 
 def open_messages(case: Case, *, keyring: Any) -> list[OpenMessage]:
@@ -123,6 +124,7 @@ def open_messages(case: Case, *, keyring: Any) -> list[OpenMessage]:
             author_name=message.author.get_full_name() or message.author.username if message.author else "",
             body=vault.open_text(case.messages_locker, bytes(message.body_sealed), keyring=keyring),
             created_at=message.created_at,
+            under_duress=message.under_duress,
         )
         for message in messages
     ]

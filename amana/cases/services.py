@@ -206,14 +206,21 @@ def add_evidence(*, case: Case, files: Iterable[UploadedEvidence], sender: str, 
 
 
 @transaction.atomic
-def add_message(*, case: Case, body: str, sender: str, author: User | None = None) -> CaseMessage:
+def add_message(
+    *, case: Case, body: str, sender: str, author: User | None = None, under_duress: bool = False
+) -> CaseMessage:
     """Seal a message into the case's messages locker.
 
     A message from her marks the case as waiting for a reply; a reply from staff clears that and
-    moves a new case to "in progress", since someone is now handling it.
+    moves a new case to "in progress", since someone is now handling it. A message sent under her
+    second code reaches the caseworker marked so.
     """
     message = CaseMessage.objects.create(
-        case=case, sender=sender, author=author, body_sealed=vault.seal(case.messages_locker, body)
+        case=case,
+        sender=sender,
+        author=author,
+        body_sealed=vault.seal(case.messages_locker, body),
+        under_duress=under_duress,
     )
     fields = ["awaiting_reply", "updated_at"]
     case.awaiting_reply = sender == Sender.SURVIVOR

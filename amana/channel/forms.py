@@ -347,6 +347,13 @@ class IntakeForm(forms.Form):
             channel.choices = [(c, c.label) for c in (Channel.HOTLINE, Channel.IN_PERSON)]
 
 
+CODE_FORMAT = ngettext_lazy(
+    "Your code has %(count)d digit. Please check it and try again.",
+    "Your code has %(count)d digits. Please check it and try again.",
+    "count",
+)
+
+
 class CodeForm(forms.Form):
     """Her receipt code (or duress code), typed with any digits and spacing her phone uses."""
 
@@ -354,11 +361,48 @@ class CodeForm(forms.Form):
         label=_("Your code"),
         max_length=64,
         widget=_text(inputmode="numeric", dir="ltr", **{"class": "code"}),
-        error_messages={"required": _("Please write your code."), "max_length": _("Your code has 16 digits.")},
+        error_messages={"required": _("Please write your code.")},
     )
 
     def clean_code(self) -> str:
         code = "".join(character for character in western_digits(self.cleaned_data["code"]) if character not in " -")
         if not (code.isascii() and code.isdigit() and len(code) == CODE_DIGITS):
-            raise forms.ValidationError(_("Your code has 16 digits. Please check it and try again."), code="format")
+            raise forms.ValidationError(CODE_FORMAT, params={"count": CODE_DIGITS}, code="format")
         return code
+
+
+class SecondCodeForm(CodeForm):
+    """Make or remove her second code: her real code again, and what to do."""
+
+    MAKE, REMOVE = "make", "remove"
+    action = forms.ChoiceField(
+        label=_("What would you like to do?"),
+        choices=[(MAKE, _("Make a second code (it replaces any earlier one)")), (REMOVE, _("Remove my second code"))],
+        widget=forms.RadioSelect,
+        initial=MAKE,
+    )
+
+
+# Between the items of one answer ("WhatsApp, Facebook"); Arabic and Kurdish use their own comma.
+LIST_SEPARATOR = _(", ")
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    """An answer as she chose or wrote it (the label of a choice, never its stored value)."""
+    if isinstance(value, list):
+        return str(LIST_SEPARATOR).join(_shown(field, item) for item in value)
+    choices = dict(getattr(field, "choices", []) or [])
+    return str(choices.get(value, value))
+
+
+def review(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Her answers step by step, as (question, answer) pairs, for the page before sending."""
+    steps = []
+    for number, form_class in enumerate(STEPS, start=1):
+        rows = []
+        for name, field in form_class.base_fields.items():
+            shown = _shown(field, answers.get(name, ""))
+            if shown:
+                rows.append((field.label, shown))
+        steps.append({"number": number, "title": form_class.title, "rows": rows})
+    return steps

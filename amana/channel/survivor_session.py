@@ -7,9 +7,9 @@ after a while without activity, so that a phone left open does not show it to th
 
 from __future__ import annotations
 
-import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from amana.vault import services as vault
+from amana.vault.keyring import SURVIVOR_SESSION_KEY
 from amana.vault.models import SealedSession
 from amana.vault.sessions import IDLE_SECONDS_KEY
 
@@ -25,7 +26,7 @@ DRAFT = "amana_draft"
 FOLLOW_UP = "amana_follow_up"
 SHOW_ONCE = "amana_show_once"
 SEEN = "amana_seen"
-SURVIVOR_KEYS = (DRAFT, FOLLOW_UP, SHOW_ONCE, SEEN)
+SURVIVOR_KEYS = (DRAFT, FOLLOW_UP, SHOW_ONCE, SEEN, SURVIVOR_SESSION_KEY)
 # Writing the last-seen time at most once a minute keeps ordinary requests from saving the session
 # (a double-sent form must not overwrite what the first send stored).
 SEEN_RESOLUTION = 60
@@ -44,28 +45,51 @@ def forget_idle_visits() -> int:
     return count
 
 
+def _idle_seconds(session: SessionBase) -> int:
+    # Reading replies ends sooner than writing a report: what she read must not wait for the next
+    # person to pick up the phone.
+    if FOLLOW_UP in session:
+        return int(settings.AMANA_FOLLOW_UP_IDLE_SECONDS)
+    return int(settings.AMANA_SURVIVOR_IDLE_SECONDS)
+
+
 def forget_when_idle(session: SessionBase) -> None:
-    """Drop everything of her visit after the idle time; refresh the last-seen time now and then."""
+    """Drop everything of her visit after the idle time; refresh the last-seen time now and then.
+
+    The stored session row is also set to expire after the idle time, and its cookie ends with the
+    browser session, so a visit ends whichever comes first.
+    """
     now = int(time.time())
     seen = session.get(SEEN)
-    if seen is not None and now - seen > settings.AMANA_SURVIVOR_IDLE_SECONDS:
+    idle = _idle_seconds(session)
+    if seen is not None and now - seen > idle:
         for key in SURVIVOR_KEYS:
             session.pop(key, None)
         seen = None
-    if seen is None or now - seen >= SEEN_RESOLUTION:
+    if seen is None or now - seen >= min(SEEN_RESOLUTION, idle // 5) or session.get(IDLE_SECONDS_KEY) != idle:
         session[SEEN] = now
-        session[IDLE_SECONDS_KEY] = settings.AMANA_SURVIVOR_IDLE_SECONDS
+        session[IDLE_SECONDS_KEY] = idle
+
+
+def end_visit(session: SessionBase) -> None:
+    """Forget the whole visit now (quick exit, "end this visit"): nothing she read can come back."""
+    session.flush()
 
 
 class Draft:
     """The report being written: each step's raw answers and which steps are complete."""
+
+    @staticmethod
+    def live(session: SessionBase) -> bool:
+        """Whether a report is being written in this visit (it starts on the first step)."""
+        return DRAFT in session
 
     def __init__(self, session: SessionBase) -> None:
         self.session = session
         stored = session.get(DRAFT) or {}
         self.raw: dict[str, dict[str, list[str]]] = stored.get("raw", {})
         self.answers: dict[str, dict[str, Any]] = stored.get("answers", {})
-        self.token: str = stored.get("token") or secrets.token_urlsafe(24)
+        self.token: str = stored.get("token") or vault.new_token()
 
     def save(self) -> None:
         self.session[DRAFT] = {"raw": self.raw, "answers": self.answers, "token": self.token}
@@ -115,11 +139,27 @@ class Draft:
 
 
 @dataclass(frozen=True)
+class SentMessage:
+    """A message as the conversation shows it (the shape of cases.selectors.OpenMessage)."""
+
+    sender: str
+    author_name: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class FollowUp:
-    """Who came back with a code: the case's access row, and whether the code was the duress code."""
+    """Who came back with a code: the case's access row, and whether the code was the duress code.
+
+    Under the duress code, what she sends and chooses in this visit is kept here (and only here),
+    so the page shows it back exactly as the real page would.
+    """
 
     access_id: int
     duress: bool
+    sent: list[SentMessage] = field(default_factory=list)
+    choices: list[str] | None = None
 
 
 def start_follow_up(session: SessionBase, *, access_id: int, keyring: vault.Keyring | None, duress: bool) -> None:
@@ -127,18 +167,39 @@ def start_follow_up(session: SessionBase, *, access_id: int, keyring: vault.Keyr
 
     The code itself is not kept, and under duress nothing that opens her case is kept at all.
     """
-    # A fresh session key: nothing from before the code was entered carries over.
-    session.cycle_key()
-    session[FOLLOW_UP] = {"access": access_id, "duress": duress}
+    # A fresh session: nothing from before the code was entered carries over.
+    session.flush()
+    session[FOLLOW_UP] = {"access": access_id, "duress": duress, "sent": [], "choices": None}
     if keyring is not None and not duress:
         vault.remember_survivor_keyring(session, keyring)
+    forget_when_idle(session)
+
+
+def has_follow_up(request: Any) -> bool:
+    """Whether this request belongs to a visit that entered a code (read from the session only)."""
+    return FOLLOW_UP in request.session
 
 
 def follow_up(session: SessionBase) -> FollowUp | None:
     data = session.get(FOLLOW_UP)
     if not data:
         return None
-    return FollowUp(access_id=int(data["access"]), duress=bool(data["duress"]))
+    sent = [
+        SentMessage(sender="survivor", author_name="", body=body, created_at=datetime.fromisoformat(at))
+        for body, at in data.get("sent", [])
+    ]
+    return FollowUp(access_id=int(data["access"]), duress=bool(data["duress"]), sent=sent, choices=data.get("choices"))
+
+
+def keep_sent_under_duress(session: SessionBase, *, body: str, at: datetime) -> None:
+    """Show a message sent under the duress code in this visit's conversation."""
+    data = session[FOLLOW_UP]
+    session[FOLLOW_UP] = {**data, "sent": [*data.get("sent", []), [body, at.isoformat()]]}
+
+
+def keep_choices_under_duress(session: SessionBase, choices: list[str]) -> None:
+    """Show the choices saved under the duress code in this visit (they change nothing)."""
+    session[FOLLOW_UP] = {**session[FOLLOW_UP], "choices": choices}
 
 
 def show_once(session: SessionBase, value: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -9,7 +10,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,15 +30,22 @@ from amana.channel.forms import (
     CodeForm,
     ConsentForm,
     EvidenceForm,
+    SecondCodeForm,
     StepForm,
     consent_key,
     report_from_answers,
+    review,
 )
 from amana.channel.survivor_session import (
+    SHOW_ONCE,
     Draft,
     FollowUp,
+    end_visit,
     follow_up,
     forget_when_idle,
+    has_follow_up,
+    keep_choices_under_duress,
+    keep_sent_under_duress,
     show_once,
     start_follow_up,
     take_shown_once,
@@ -50,8 +57,6 @@ from amana.vault.services import VaultError
 SEND_STEP = len(STEPS) + 1
 
 # Her case's status in plain words.
-# Under the duress code: what any visitor might see, saying nothing about a report or a caseworker.
-DURESS_STATUS_WORDS = gettext_lazy("Welcome back. There is nothing new.")
 STATUS_WORDS = {
     Status.NEW: gettext_lazy("We have received your message. A caseworker will read it soon."),
     Status.IN_PROGRESS: gettext_lazy("A caseworker is working on it. Look here for messages."),
@@ -90,6 +95,16 @@ def information(request: HttpRequest) -> HttpResponse:
 
 
 # The report, one short step at a time ------------------------------------------------------------
+# With the site's script, a step's POST answers with the next step at once (one round trip on a
+# slow line) and the script gives the page its own address, so Back and reload ask for a plain
+# address again. Without script, the POST is answered with a redirect to that address instead: a
+# history entry must never be a form the browser would send again. A step, the review and the
+# receipt are shown only inside a live visit: reached any other way (Back after quick exit, an old
+# tab), the neutral home page is shown instead.
+
+
+def neutral_home() -> HttpResponse:
+    return redirect("core:index")
 
 
 def _initial(form_class: type[StepForm], typed: Any) -> dict[str, Any]:
@@ -102,75 +117,111 @@ def _initial(form_class: type[StepForm], typed: Any) -> dict[str, Any]:
     return initial
 
 
+def _step_url(number: int) -> str:
+    return reverse("channel:send") if number == SEND_STEP else reverse("channel:step", args=[number])
+
+
 def _step_context(draft: Draft, number: int, form: Any) -> dict[str, Any]:
-    context = {"form": form, "step": number, "steps": SEND_STEP, "urgent": draft.urgent}
+    context = {"form": form, "step": number, "steps": SEND_STEP, "urgent": draft.urgent, "page_url": _step_url(number)}
     if draft.urgent:
         context.update(_emergency(draft.district))
+        # The panel is shown open on the step where she said so; after it, folded above the step.
+        context["emergency_folded"] = number > 1
     return context
 
 
-def _step_url(number: int) -> str:
-    return reverse("channel:send") if number == SEND_STEP else reverse("channel:step", args=[number])
+def _step_page(request: HttpRequest, draft: Draft, number: int, form: Any = None, status: int = 200) -> HttpResponse:
+    """Step `number` as she left it (what she typed is kept), or the review after the last step."""
+    if number == SEND_STEP:
+        return _send_page(request, draft, EvidenceForm())
+    missing = draft.first_incomplete(number - 1)
+    if missing is not None:
+        number, form = missing, None
+    if form is None:
+        form_class = STEPS[number - 1]
+        typed = draft.typed(number)
+        if typed and "next" in typed and draft.first_incomplete(number) == number:
+            form = form_class(typed)  # she pressed "Next" and something is missing: say what
+        else:
+            form = form_class(initial=_initial(form_class, typed)) if typed else form_class()
+    return render(request, "channel/step.html", _step_context(draft, number, form), status=status)
+
+
+def _answer(request: HttpRequest, draft: Draft, number: int, form: Any = None, status: int = 200) -> HttpResponse:
+    """The page after a step's POST: at once for the script, else a redirect to its address."""
+    if "js" in request.POST:
+        return _step_page(request, draft, number, form, status=status)
+    return redirect(_step_url(number))
 
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @survivor_page
 def step(request: HttpRequest, number: int) -> HttpResponse:
-    """One step of the report. 'Back' keeps what she typed without checking it; 'Next' checks it."""
+    """One step of the report. 'Back' keeps what she typed without checking it; 'Next' checks it.
+
+    The visit starts with the first step's POST ("Ask for help" is a button that posts here).
+    """
     if not 1 <= number <= len(STEPS):
         raise Http404
+    if not Draft.live(request.session) and not (request.method == "POST" and number == 1):
+        return neutral_home()
     draft = Draft(request.session)
+    if request.method == "GET":
+        return _step_page(request, draft, number)
+    draft.save()
+    if "start" in request.POST:
+        return _answer(request, draft, 1)
     form_class = STEPS[number - 1]
-    if request.method == "POST":
-        draft.keep_typed(number, request.POST)
-        form = form_class(request.POST)
-        valid = form.is_valid()
-        if valid:
-            draft.complete(number, form.answers())
-        else:
-            draft.incomplete(number)
-        if "back" in request.POST:
-            return redirect(_step_url(number - 1) if number > 1 else reverse("core:index"))
-        if valid:
-            return redirect(_step_url(number + 1))
-        return render(request, "channel/step.html", _step_context(draft, number, form), status=400)
-    missing = draft.first_incomplete(number - 1)
-    if missing is not None:
-        return redirect(_step_url(missing))
-    typed = draft.typed(number)
-    form = form_class(initial=_initial(form_class, typed)) if typed else form_class()
-    return render(request, "channel/step.html", _step_context(draft, number, form))
+    draft.keep_typed(number, request.POST)
+    form = form_class(request.POST)
+    if form.is_valid():
+        draft.complete(number, form.answers())
+    else:
+        draft.incomplete(number)
+    if "back" in request.POST:
+        return _answer(request, draft, number - 1) if number > 1 else neutral_home()
+    if form.is_valid():
+        return _answer(request, draft, number + 1)
+    return _answer(request, draft, number, form, status=400)
+
+
+def writing_report(request: HttpRequest) -> bool:
+    """A report is being written in this visit, or was sent just now (a second send may follow)."""
+    shown = request.session.get(SHOW_ONCE) or {}
+    return Draft.live(request.session) or shown.get("kind") == "receipt"
 
 
 def _send_page(request: HttpRequest, draft: Draft, form: EvidenceForm, status: int = 200) -> HttpResponse:
     context = _step_context(draft, SEND_STEP, form)
     context["token"] = draft.token
-    context["step_links"] = [(number, form_class.title) for number, form_class in enumerate(STEPS, start=1)]
+    context["review"] = review(draft.all_answers())
     return render(request, "channel/send.html", context, status=status)
 
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @survivor_page
-@evidence_upload
+@evidence_upload(needs=writing_report)
 def send(request: HttpRequest) -> HttpResponse:
-    """The last step: optional files, then the report is sealed and she gets her receipt code once.
+    """The last step: her answers to check, optional files, then the report is sealed and she gets
+    her receipt code once.
 
     A second send of the same form (a double tap, a reload, the back button) makes no second case.
     """
-    draft = Draft(request.session)
     token = request.POST.get("token", "") if request.method == "POST" else ""
     if token and services.already_submitted(token):
         return redirect("channel:done")
+    if not Draft.live(request.session):
+        return neutral_home()
+    draft = Draft(request.session)
     missing = draft.first_incomplete(len(STEPS))
     if missing is not None:
-        return redirect(_step_url(missing))
-    draft.save()
+        return _step_page(request, draft, missing)
     if request.method == "GET":
         return _send_page(request, draft, EvidenceForm())
     if "back" in request.POST:
-        return redirect(_step_url(len(STEPS)))
+        return _step_page(request, draft, len(STEPS))
     form = EvidenceForm(request.POST, request.FILES, too_large=too_large_names(request))
     if token != draft.token:
         form.add_error(None, _("This page was out of date. Please check it and send again."))
@@ -182,49 +233,72 @@ def send(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("Sending is not possible right now. Your answers are kept; please try again later."))
         return _send_page(request, draft, form, status=503)
     report = report_from_answers(draft.all_answers())
+    # The slow key derivation runs here, before the short transaction that stores the report.
+    receipt = services.new_unused_code()
     try:
-        with transaction.atomic():
-            submitted = services.submit_report(
-                report=report,
-                organisation=organisation,
-                channel=Channel.WEB,
-                recorded_by=None,
-                submission_token=draft.token,
-                files=form.cleaned_data["files"],
-            )
-            draft.discard()
-            urgent = report.danger_now or report.self_harm
-            show_once(
-                request.session,
-                {
-                    "kind": "receipt",
-                    "code": submitted.code,
-                    "urgent": urgent,
-                    "district": report.district,
-                    "under_18": report.age_band in UNDER_18_AGE_BANDS,
-                },
-            )
-            # Saved with the case, so that a second send arriving meanwhile finds the code waiting.
-            request.session.save()
+        submitted = services.submit_report(
+            report=report,
+            organisation=organisation,
+            channel=Channel.WEB,
+            recorded_by=None,
+            submission_token=draft.token,
+            files=form.cleaned_data["files"],
+            receipt=receipt,
+        )
     except services.AlreadySubmitted:
-        pass
-    return redirect("channel:done")
+        return redirect("channel:done")
+    draft.discard()
+    shown = {
+        "kind": "receipt",
+        "code": submitted.code,
+        "urgent": report.danger_now or report.self_harm,
+        "district": report.district,
+        "under_18": report.age_band in UNDER_18_AGE_BANDS,
+        "reply_days": organisation.reply_within_days,
+        "sent_at": int(time.time()),
+    }
+    # Kept briefly for a second send of the same form (a double tap): its answer is the one her
+    # browser shows, and it must show her code. Saved now, before this answer is sent.
+    show_once(request.session, shown)
+    request.session.save()
+    if "js" not in request.POST:
+        return redirect("channel:done")
+    return _receipt_page(request, shown)
+
+
+def _receipt_page(request: HttpRequest, shown: dict[str, Any]) -> HttpResponse:
+    context: dict[str, Any] = {
+        "code": services.format_code(shown["code"]),
+        "under_18": shown.get("under_18", False),
+        "urgent": shown.get("urgent", False),
+        "reply_days": shown.get("reply_days"),
+        # Reloaded or reached with Back, the address shows the home page, never the code again.
+        "page_url": reverse("core:index"),
+    }
+    if context["urgent"]:
+        context.update(_emergency(shown.get("district", "")))
+    return render(request, "channel/done.html", context)
+
+
+RECEIPT_KEPT_SECONDS = 120
 
 
 @require_GET
 @survivor_page
 def done(request: HttpRequest) -> HttpResponse:
+    """The receipt once more only for a second send of the same form, just after; else home."""
     shown = take_shown_once(request.session)
-    if not shown or shown.get("kind") != "receipt":
-        return render(request, "channel/done.html", {"code": None})
-    context: dict[str, Any] = {
-        "code": services.format_code(shown["code"]),
-        "under_18": shown.get("under_18", False),
-        "urgent": shown.get("urgent", False),
-    }
-    if context["urgent"]:
-        context.update(_emergency(shown.get("district", "")))
-    return render(request, "channel/done.html", context)
+    if not shown or shown.get("kind") != "receipt" or time.time() - shown["sent_at"] > RECEIPT_KEPT_SECONDS:
+        return neutral_home()
+    return _receipt_page(request, shown)
+
+
+@require_POST
+@survivor_page
+def end_visit_view(request: HttpRequest) -> HttpResponse:
+    """ "End this visit": forget everything of it now and show the neutral home page."""
+    end_visit(request.session)
+    return neutral_home()
 
 
 # Coming back with the code ----------------------------------------------------------------------
@@ -239,48 +313,36 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+NOT_FOUND = gettext_lazy("This code was not found. Please check the digits and try again.")
+
+
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 @survivor_page
 def follow_up_start(request: HttpRequest) -> HttpResponse:
+    """Her code opens her page. It is always checked; only wrong codes are counted (and slowed)."""
     form = CodeForm(request.POST or None)
-    status = 200
     if request.method == "POST" and form.is_valid():
-        client = client_address(request)
-        if not services.guess_allowed(client):
-            form.add_error(None, _("Too many codes were tried. For your safety, please wait a while and try again."))
-            status = 429
-        else:
-            found = services.find_by_code(form.cleaned_data["code"])
-            if found is None:
-                services.note_wrong_guess(client)
-                form.add_error("code", _("This code was not found. Please check the digits and try again."))
-            else:
-                keyring = None
-                if found.duress:
-                    services.duress_code_used(access=found.access)
-                else:
-                    # The slow key derivation is paid once here; the key is kept for this visit.
-                    keyring = vault.survivor_keyring(found.access.survivor_key, form.cleaned_data["code"])
-                start_follow_up(request.session, access_id=found.access.pk, keyring=keyring, duress=found.duress)
-                return redirect("channel:follow_up")
-    if form.errors and status == 200:
-        status = 400
+        found = services.check_code(form.cleaned_data["code"], client_address=client_address(request))
+        if found is not None:
+            if found.duress:
+                services.duress_code_used(access=found.access)
+            start_follow_up(request.session, access_id=found.access.pk, keyring=found.keyring, duress=found.duress)
+            return redirect("channel:follow_up")
+        form.add_error("code", NOT_FOUND)
+    status = 400 if form.errors else 200
     return render(request, "channel/follow_up_start.html", {"form": form}, status=status)
 
 
 def _follow_up_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Pages open only after a code was entered in this visit; otherwise back to the code form."""
+    """Pages open only inside a visit that entered a code; otherwise the neutral home page."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         visit = follow_up(request.session)
         access = selectors.access_for(visit) if visit else None
         if visit is None or access is None:
-            return redirect("channel:follow_up_start")
-        if visit.duress and request.method == "POST":
-            # Under the duress code nothing is changed: whatever is sent, the empty page returns.
-            return redirect("channel:follow_up")
+            return neutral_home()
         return view(request, visit, access, *args, **kwargs)
 
     return wrapped
@@ -296,41 +358,34 @@ def _follow_up_page(
     consent_form: ConsentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """Her case in plain words. Under the duress code: the same page, empty and harmless."""
+    """Her case in plain words.
+
+    Under the duress code: exactly the page of a new case with no reply, showing only what was
+    sent and chosen in this visit; whoever forced her cannot tell it from a real one.
+    """
     if visit.duress:
-        # The same page with the same forms, empty: whoever forced her sees nothing to tell it from
-        # a real one, and learns nothing. What is posted here is dropped (see _follow_up_only).
-        context: dict[str, Any] = {
-            "duress": True,
-            "status_words": DURESS_STATUS_WORDS,
-            "conversation": [],
-            "reply_form": MessageForm(),
-            "evidence_form": EvidenceForm(),
-            "consent_form": ConsentForm(),
-            "has_duress_code": False,
-            "new_duress_code": None,
-        }
-        return render(request, "channel/follow_up.html", context, status=status)
-    case = access.case
-    try:
-        keyring = vault.recall_survivor_keyring(request.session)
-        if keyring is None:
-            raise vault.Locked
-        conversation = case_selectors.open_messages(case, keyring=keyring)
-    except VaultError:
-        request.session.flush()
-        return redirect("channel:follow_up_start")
-    given = [consent_key(c.audience, c.scope) for c in case.consents.all() if c.given]
-    shown = take_shown_once(request.session)
+        status_words = STATUS_WORDS[Status.NEW]
+        conversation: list[Any] = visit.sent
+        given = visit.choices or []
+    else:
+        case = access.case
+        try:
+            keyring = vault.recall_survivor_keyring(request.session)
+            if keyring is None:
+                raise vault.Locked
+            conversation = case_selectors.open_messages(case, keyring=keyring)
+        except VaultError:
+            end_visit(request.session)
+            return neutral_home()
+        status_words = STATUS_WORDS[case.status]
+        given = visit.choices or [consent_key(c.audience, c.scope) for c in case.consents.all() if c.given]
     context = {
-        "duress": False,
-        "status_words": STATUS_WORDS[case.status],
+        "status_words": status_words,
         "conversation": conversation,
         "reply_form": reply_form or MessageForm(),
         "evidence_form": evidence_form or EvidenceForm(),
         "consent_form": consent_form or ConsentForm(initial={"consents": given}),
-        "has_duress_code": bool(access.duress_hash),
-        "new_duress_code": services.format_code(shown["code"]) if shown and shown.get("kind") == "duress" else None,
+        "page_url": reverse("channel:follow_up"),
     }
     return render(request, "channel/follow_up.html", context, status=status)
 
@@ -347,25 +402,34 @@ def follow_up_page(request: HttpRequest, visit: FollowUp, access: Any) -> HttpRe
 @survivor_page
 @_follow_up_only
 def follow_up_reply(request: HttpRequest, visit: FollowUp, access: Any) -> HttpResponse:
+    """Her message reaches the caseworker; under the duress code, marked as sent under duress."""
     form = MessageForm(request.POST)
     if not form.is_valid():
         return _follow_up_page(request, visit, access, reply_form=form, status=400)
-    case_services.add_message(case=access.case, body=form.cleaned_data["body"], sender=Sender.SURVIVOR)
+    message = case_services.add_message(
+        case=access.case, body=form.cleaned_data["body"], sender=Sender.SURVIVOR, under_duress=visit.duress
+    )
+    if visit.duress:
+        keep_sent_under_duress(request.session, body=form.cleaned_data["body"], at=message.created_at)
     messages.success(request, _("Your message was sent."))
     return redirect("channel:follow_up")
 
 
 @require_POST
 @survivor_page
-@evidence_upload
+@evidence_upload(needs=has_follow_up)
 @_follow_up_only
 def follow_up_files(request: HttpRequest, visit: FollowUp, access: Any) -> HttpResponse:
+    """Files for her case; under the duress code they are checked the same way and then dropped."""
     form = EvidenceForm(request.POST, request.FILES, too_large=too_large_names(request))
     if form.is_valid() and not form.cleaned_data["files"]:
         form.add_error("files", _("Please choose at least one file."))
     if not form.is_valid():
         return _follow_up_page(request, visit, access, evidence_form=form, status=400)
-    count = case_services.add_evidence(case=access.case, files=form.cleaned_data["files"], sender=Sender.SURVIVOR)
+    files = form.cleaned_data["files"]
+    count = len(files)
+    if not visit.duress:
+        count = case_services.add_evidence(case=access.case, files=files, sender=Sender.SURVIVOR)
     messages.success(
         request,
         ngettext("%(count)d file was added safely.", "%(count)d files were added safely.", count) % {"count": count},
@@ -377,25 +441,52 @@ def follow_up_files(request: HttpRequest, visit: FollowUp, access: Any) -> HttpR
 @survivor_page
 @_follow_up_only
 def follow_up_choices(request: HttpRequest, visit: FollowUp, access: Any) -> HttpResponse:
+    """Her sharing choices; under the duress code they are shown back in this visit, not applied."""
     form = ConsentForm(request.POST)
     if not form.is_valid():
         return _follow_up_page(request, visit, access, consent_form=form, status=400)
-    case_services.set_consents(case=access.case, given=form.given(), by=None)
+    if visit.duress:
+        keep_choices_under_duress(request.session, list(form.cleaned_data.get("consents") or []))
+    else:
+        case_services.set_consents(case=access.case, given=form.given(), by=None)
     messages.success(request, _("Your choices were saved."))
     return redirect("channel:follow_up")
 
 
-@require_POST
+# The second code, set up with her real code only ----------------------------------------------
+
+
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
 @survivor_page
-@_follow_up_only
-def follow_up_duress(request: HttpRequest, visit: FollowUp, access: Any) -> HttpResponse:
-    """Give her a (new) duress code, shown once on the next page, or remove it."""
-    if request.POST.get("action") == "remove":
-        services.remove_duress_code(access=access)
-        messages.success(request, _("Your second code was removed."))
-    else:
-        show_once(request.session, {"kind": "duress", "code": services.set_duress_code(access=access)})
-    return redirect("channel:follow_up")
+def second_code(request: HttpRequest) -> HttpResponse:
+    """Make, replace or remove her second code, with her real code typed again.
+
+    Typed with the second code itself, it answers as her real code would for a report without a
+    second code (a new code is shown, and kept nowhere) and her caseworker is told quietly.
+    """
+    form = SecondCodeForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "new_code": None}
+    if request.method == "POST" and form.is_valid():
+        found = services.check_code(form.cleaned_data["code"], client_address=client_address(request))
+        if found is None:
+            form.add_error("code", NOT_FOUND)
+        elif form.cleaned_data["action"] == SecondCodeForm.REMOVE:
+            if found.duress:
+                services.duress_code_used(access=found.access)
+            else:
+                services.remove_duress_code(access=found.access)
+            context["removed"] = True
+        else:
+            duress = services.new_duress_code()
+            if found.duress:
+                services.duress_code_used(access=found.access)
+            else:
+                services.set_duress_code(access=found.access, duress=duress)
+            context["new_code"] = services.format_code(duress.code)
+            context["form"] = SecondCodeForm()
+    status = 400 if form.errors else 200
+    return render(request, "channel/second_code.html", context, status=status)
 
 
 # Quick exit -------------------------------------------------------------------------------------
@@ -407,7 +498,7 @@ def leave(request: HttpRequest) -> HttpResponse:
 
     Clear-Site-Data asks the browser to drop this site's cookies, cache and storage as well.
     """
-    request.session.flush()
+    end_visit(request.session)
     response = HttpResponseRedirect(settings.AMANA_QUICK_EXIT_URL)
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     add_never_cache_headers(response)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 
 # No inline script or style anywhere, and nothing from another origin: every asset is the app's own.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -48,3 +49,14 @@ class SecurityHeadersMiddleware:
         # Static files are answered before Django's clickjacking middleware runs; cover them too.
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware without the browser's language: the site opens in Arabic
+    (LANGUAGE_CODE) unless she chose another language with the links at the top of the page.
+    A phone set to English may be shared, borrowed or bought second-hand; her choice is what counts.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        super().process_request(request)

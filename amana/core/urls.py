@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.index, name="index"),
     path("staff/", views.home, name="home"),
+    path("language/<str:code>/", views.language, name="language"),
 ]

@@ -23,7 +23,8 @@ def follow_up_delete(request: HttpRequest, visit: FollowUp, access: Any) -> Http
     """What deleting means, and a button to ask. Under the duress code the page is the same and a
     request is dropped (the follow-up pages never change anything under it)."""
     if request.method == "POST":
-        services.request_deletion(case=access.case)
+        if not visit.duress:  # under the second code nothing is changed, the answer is the same
+            services.request_deletion(case=access.case)
         messages.success(
             request,
             _(

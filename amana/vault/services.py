@@ -20,7 +20,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from argon2 import low_level as argon2_low_level
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
@@ -31,6 +30,17 @@ from amana.accounts.models import Organisation, Role, User
 from amana.audit.services import record
 from amana.core.files import fsync_directory
 from amana.vault import crypto, minisign
+from amana.vault.codes import (
+    CodeSecrets,
+    derive_code_secrets,
+    guess_bucket,
+    new_code,
+    new_survivor_key,
+    new_token,
+    open_survivor_key,
+    submission_hash,
+    tries_key,
+)
 from amana.vault.errors import Locked, NoKey, Shredded, Tampered, VaultError, WrongSecret
 from amana.vault.keyring import (
     Keyring,
@@ -57,6 +67,7 @@ from amana.vault.models import (
 )
 
 __all__ = [
+    "CodeSecrets",
     "Compartment",
     "Keyring",
     "Locked",
@@ -65,11 +76,19 @@ __all__ = [
     "Tampered",
     "VaultError",
     "WrongSecret",
+    "derive_code_secrets",
     "forget",
+    "guess_bucket",
     "keyring_for",
+    "new_code",
+    "new_survivor_key",
+    "new_token",
+    "open_survivor_key",
     "recall_survivor_keyring",
     "remember_survivor_keyring",
+    "submission_hash",
     "survivor_keyring",
+    "tries_key",
     "unlock_at_login",
     "user_keyring",
 ]
@@ -192,17 +211,12 @@ def holds_member_key(*, organisation: Organisation, user: User) -> bool:
     return MemberKey.objects.filter(organisation=organisation, user=user).exists()
 
 
-def new_survivor_key(*, secret: str) -> SurvivorKey:
-    """A survivor key locked under her code, not yet saved: the slow key derivation (Argon2id) runs
-    here, so the caller can pay it before its write transaction and keep that transaction short."""
+def create_survivor_key(*, secret: str) -> SurvivorKey:
+    """A survivor key locked under any secret with a random salt (receipt codes use
+    amana.vault.codes, whose one derivation also gives the code's lookup value)."""
     public_key, private_key = crypto.new_key_pair()
     survivor_key = SurvivorKey(public_key=public_key)
     lock_with_secret(survivor_key, private_key, secret)
-    return survivor_key
-
-
-def create_survivor_key(*, secret: str) -> SurvivorKey:
-    survivor_key = new_survivor_key(secret=secret)
     survivor_key.save()
     return survivor_key
 
@@ -546,41 +560,8 @@ def blind_index(kind: str, value: str) -> str:
     return hmac.new(settings.AMANA_BLIND_INDEX_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-# Survivor channel: her receipt code and the guessing throttle -------------------------------
-
-# Argon2id cost of the code hash (time, memory in KiB) for each AMANA_KDF_COST level: the
-# RFC 9106 second recommendation for normal use, and the smallest allowed for test suites.
-CODE_HASH_COSTS = {"moderate": (3, 64 * 1024), "interactive": (2, 19 * 1024), "minimum": (1, 8)}
-
-
-def receipt_code_hash(code: str) -> str:
-    """A slow, keyed hash (Argon2id) of a code: the database alone cannot be searched for codes.
-
-    The salt is derived from the code with the server's secret key, so that the same code always
-    gives the same hash and a code can be looked up without storing the code itself.
-    """
-    salt = salted_hmac("amana.channel.receipt-code", code).digest()[:16]
-    time_cost, memory_cost = CODE_HASH_COSTS[settings.AMANA_KDF_COST]
-    raw = argon2_low_level.hash_secret_raw(
-        secret=code.encode(),
-        salt=salt,
-        time_cost=time_cost,
-        memory_cost=memory_cost,
-        parallelism=1,
-        hash_len=32,
-        type=argon2_low_level.Type.ID,
-    )
-    return raw.hex()
-
-
-def submission_hash(token: str) -> str:
-    """A keyed hash of a form's one-time token: the same report sent twice is recorded once."""
-    return salted_hmac("amana.channel.submission", token).hexdigest()
-
-
-def guess_bucket_hash(window_index: int, client_address: str) -> str:
-    """A keyed hash of a client's address within one time window, so that the address is never kept."""
-    return salted_hmac("amana.channel.guess-bucket", f"{window_index}:{client_address}").hexdigest()
+# Sign-in throttle ----------------------------------------------------------------------------
+# (The survivor channel's receipt codes, form tokens and guessing buckets are in amana.vault.codes.)
 
 
 def login_throttle_hash(name: str) -> str:

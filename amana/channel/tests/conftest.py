@@ -41,7 +41,7 @@ STEP_DATA: list[dict[str, Any]] = [
     },
     {"wants": ["talk", "liaison"], "consents": ["authorities.incident"]},
 ]
-CODE_PATTERN = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
+CODE_PATTERN = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4} \d{4})\b")
 
 
 def all_answers(**changes: Any) -> dict[str, Any]:
@@ -55,16 +55,26 @@ def all_answers(**changes: Any) -> dict[str, Any]:
     return answers
 
 
+def answer_steps(client: Client, *, steps: list[dict[str, Any]] | None = None) -> str:
+    """Start a visit and answer every step; each answer is met by the next step at once.
+    Returns the token of the review page that the last answer brought."""
+    assert client.post("/step/1/", {"start": "1", "js": "1"}).status_code == 200
+    response: Any = None
+    for number, data in enumerate(steps or STEP_DATA, start=1):
+        response = client.post(f"/step/{number}/", {**data, "next": "1", "js": "1"})
+        assert response.status_code == 200, response.content.decode()[:3000]
+    assert response is not None and "token" in response.context, response.content.decode()[:3000]
+    return str(response.context["token"])
+
+
 def report_through_site(client: Client, *, steps: list[dict[str, Any]] | None = None, files: Any = None) -> str:
     """Answer every step and send; returns the receipt code shown on the last page (digits only)."""
-    for number, data in enumerate(steps or STEP_DATA, start=1):
-        response = client.post(f"/step/{number}/", {**data, "next": "1"})
-        assert response.status_code == 302, response.content.decode()[:3000]
-    page = client.get("/step/last/")
-    token = page.context["token"]
-    response = client.post("/step/last/", {"token": token, "send": "1", **({"files": files} if files else {})})
-    assert response.status_code == 302, response.content.decode()[:3000]
-    done = client.get("/step/end/").content.decode()
+    token = answer_steps(client, steps=steps)
+    response = client.post(
+        "/step/last/", {"token": token, "send": "1", "js": "1", **({"files": files} if files else {})}
+    )
+    assert response.status_code == 200, response.content.decode()[:3000]
+    done = response.content.decode()
     match = CODE_PATTERN.search(done)
     assert match, done
     return match.group(1).replace(" ", "")

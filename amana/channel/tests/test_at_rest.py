@@ -50,7 +50,7 @@ def test_a_stolen_copy_reveals_no_report(personas, tmp_path: Path, settings) -> 
     # Another visit stops half-way: what she typed so far sits in the session store.
     halfway = Client()
     for number, data in enumerate(canary_steps()[:5], start=1):
-        halfway.post(f"/step/{number}/", {**data, "next": "1"})
+        halfway.post(f"/step/{number}/", {**data, "next": "1", "js": "1"})
 
     assert Case.objects.count() == 1
     dump = database_bytes(tmp_path)

@@ -8,10 +8,9 @@ from django.test import Client
 from amana.cases.models import Case, Channel, Consent
 from amana.cases.selectors import open_identity, open_incident
 from amana.channel.models import SurvivorAccess
-from amana.channel.services import hash_code
 from amana.vault import services as vault
 
-from .conftest import STEP_DATA, report_through_site
+from .conftest import CODE_PATTERN, STEP_DATA, answer_steps, report_through_site
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +26,12 @@ def test_it_makes_a_sealed_case_for_the_first_ngo_and_shows_the_code_once(person
     assert case.wants == ["liaison", "talk"]
     assert not case.danger_now and not case.self_harm
     access = SurvivorAccess.objects.get(case=case)
-    assert access.code_hash == hash_code(code)
+    assert access.code_hash == vault.derive_code_secrets(code).lookup
     assert code not in access.code_hash
-    # The code is shown once: the page asked again shows no code.
-    assert code[:4] not in client.get("/step/end/").content.decode()
+    # The code is shown once: the page asked again (a second send of the form excepted) shows the
+    # neutral home page.
+    client.get("/step/end/")
+    assert client.get("/step/end/")["Location"] == "/"
     keyring = vault.user_keyring(personas.caseworker, "correct horse battery staple 7")
     incident = open_incident(case, keyring=keyring)
     assert incident["perpetrator_phones"] == ["0770 000 0000", "07800000000"]
@@ -51,44 +52,54 @@ def test_it_seals_what_identifies_her(personas, client: Client) -> None:
 
 
 def test_a_missing_answer_is_explained_in_arabic_and_what_she_typed_is_kept(personas, client: Client) -> None:
-    client.post("/step/1/", {**STEP_DATA[0], "next": "1"})
-    response = client.post("/step/2/", {"narrative": "Only this so far (example)", "platform": "telegram", "next": "1"})
+    client.post("/step/1/", {**STEP_DATA[0], "next": "1", "js": "1"})
+    response = client.post(
+        "/step/2/", {"narrative": "Only this so far (example)", "platform": "telegram", "next": "1", "js": "1"}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "يرجى الإجابة عن هذا السؤال" in page
     assert "Only this so far (example)" in page
     # She goes back and returns: what she typed is still there.
-    client.post("/step/2/", {"narrative": "Only this so far (example)", "platform": "telegram", "back": "1"})
+    client.post("/step/2/", {"narrative": "Only this so far (example)", "platform": "telegram", "back": "1", "js": "1"})
     again = client.get("/step/2/").content.decode()
     assert "Only this so far (example)" in again
     assert re.search(r'value="telegram"[^>]*checked', again)
 
 
 def test_a_later_step_cannot_be_reached_before_the_earlier_ones(personas, client: Client) -> None:
-    response = client.get("/step/4/")
-    assert response.status_code == 302 and response["Location"] == "/step/1/"
-    assert client.get("/step/last/")["Location"] == "/step/1/"
+    # Outside a visit: the neutral home page.
+    assert client.get("/step/4/")["Location"] == "/"
+    assert client.get("/step/last/")["Location"] == "/"
+    # Inside one: the first step not yet answered.
+    client.post("/step/1/", {"start": "1", "js": "1"})
+    assert "لمن تطلبين المساعدة؟" in client.get("/step/4/").content.decode()
+    assert "لمن تطلبين المساعدة؟" in client.get("/step/last/").content.decode()
     assert client.get("/step/9/").status_code == 404
 
 
 def test_sending_twice_makes_one_case_and_the_code_survives(personas, client: Client) -> None:
-    for number, data in enumerate(STEP_DATA, start=1):
-        client.post(f"/step/{number}/", {**data, "next": "1"})
-    token = client.get("/step/last/").context["token"]
-    first = client.post("/step/last/", {"token": token, "send": "1"})
-    second = client.post("/step/last/", {"token": token, "send": "1"})
-    assert first.status_code == second.status_code == 302
+    token = answer_steps(client)
+    first = client.post("/step/last/", {"token": token, "send": "1", "js": "1"})
+    second = client.post("/step/last/", {"token": token, "send": "1", "js": "1"}, follow=True)
+    assert first.status_code == 200 and "receipt-code" in first.content.decode()
     assert Case.objects.count() == 1
-    assert "receipt-code" in client.get("/step/end/").content.decode()
+    # The second send's answer (the one her browser shows after a double tap) has her code too.
+    assert CODE_PATTERN.search(second.content.decode()).group(1) in first.content.decode()
     # Replaying the old form later makes nothing either.
-    client.post("/step/last/", {"token": token, "send": "1"})
+    client.post("/step/last/", {"token": token, "send": "1", "js": "1"})
     assert Case.objects.count() == 1
 
 
 def test_danger_shows_emergency_lines_at_once_and_marks_the_case_urgent(personas, hotlines, client: Client) -> None:
-    response = client.post("/step/1/", {"for_whom": "self", "danger_now": "yes", "self_harm": "not_said", "next": "1"})
-    page = client.get(response["Location"]).content.decode()
+    response = client.post(
+        "/step/1/", {"for_whom": "self", "danger_now": "yes", "self_harm": "not_said", "next": "1", "js": "1"}
+    )
+    page = response.content.decode()
     assert "Emergency line (example)" in page
+    # The step after shows it folded above the questions, so they are not pushed below the fold.
+    response = client.post("/step/2/", {**STEP_DATA[1], "next": "1", "js": "1"})
+    assert '<details class="emergency emergency--folded">' in response.content.decode()
     steps = [{"for_whom": "self", "danger_now": "yes", "self_harm": "yes"}, *STEP_DATA[1:]]
     report_through_site(client, steps=steps)
     case = Case.objects.get()
@@ -96,29 +107,29 @@ def test_danger_shows_emergency_lines_at_once_and_marks_the_case_urgent(personas
 
 
 def test_too_many_or_malformed_numbers_are_refused_with_a_message(personas, client: Client) -> None:
-    client.post("/step/1/", {**STEP_DATA[0], "next": "1"})
-    client.post("/step/2/", {**STEP_DATA[1], "next": "1"})
+    client.post("/step/1/", {**STEP_DATA[0], "next": "1", "js": "1"})
+    client.post("/step/2/", {**STEP_DATA[1], "next": "1", "js": "1"})
     many = "\n".join(f"0770000{i:04d}" for i in range(11))
-    response = client.post("/step/3/", {"perpetrator_phones": many, "next": "1"})
+    response = client.post("/step/3/", {"perpetrator_phones": many, "next": "1", "js": "1"})
     assert response.status_code == 400
     assert "0770000" in response.content.decode()
-    response = client.post("/step/3/", {"perpetrator_phones": "<script>alert(1)</script>", "next": "1"})
+    response = client.post("/step/3/", {"perpetrator_phones": "<script>alert(1)</script>", "next": "1", "js": "1"})
     assert response.status_code == 400
     assert "<script>alert" not in response.content.decode()
     assert "لا يبدو رقم هاتف" in response.content.decode()
 
 
 def test_a_huge_narrative_is_refused_and_kept(personas, client: Client) -> None:
-    client.post("/step/1/", {**STEP_DATA[0], "next": "1"})
-    response = client.post("/step/2/", {**STEP_DATA[1], "narrative": "x" * 6000, "next": "1"})
+    client.post("/step/1/", {**STEP_DATA[0], "next": "1", "js": "1"})
+    response = client.post("/step/2/", {**STEP_DATA[1], "narrative": "x" * 6000, "next": "1", "js": "1"})
     assert response.status_code == 400
     assert "5000" in response.content.decode()
 
 
 def test_a_call_without_a_number_is_explained(personas, client: Client) -> None:
     for number, data in enumerate(STEP_DATA[:4], start=1):
-        client.post(f"/step/{number}/", {**data, "next": "1"})
-    response = client.post("/step/5/", {"contact_methods": ["whatsapp"], "next": "1"})
+        client.post(f"/step/{number}/", {**data, "next": "1", "js": "1"})
+    response = client.post("/step/5/", {"contact_methods": ["whatsapp"], "next": "1", "js": "1"})
     assert response.status_code == 400
     assert "Mornings" not in response.content.decode()
     assert "واتساب" in response.content.decode()
@@ -126,10 +137,8 @@ def test_a_call_without_a_number_is_explained(personas, client: Client) -> None:
 
 @pytest.mark.django_db
 def test_without_a_receiving_ngo_nothing_is_lost(client: Client) -> None:
-    for number, data in enumerate(STEP_DATA, start=1):
-        client.post(f"/step/{number}/", {**data, "next": "1"})
-    token = client.get("/step/last/").context["token"]
-    response = client.post("/step/last/", {"token": token, "send": "1"})
+    token = answer_steps(client)
+    response = client.post("/step/last/", {"token": token, "send": "1", "js": "1"})
     assert response.status_code == 503
     assert Case.objects.count() == 0
     assert client.get("/step/last/").status_code == 200  # every answer still there
@@ -137,11 +146,31 @@ def test_without_a_receiving_ngo_nothing_is_lost(client: Client) -> None:
 
 def test_a_number_she_did_not_ask_us_to_call_is_not_kept(personas, client: Client) -> None:
     for number, data in enumerate(STEP_DATA[:4], start=1):
-        client.post(f"/step/{number}/", {**data, "next": "1"})
+        client.post(f"/step/{number}/", {**data, "next": "1", "js": "1"})
     response = client.post(
-        "/step/5/", {"contact_methods": ["site_only"], "contact_phone": "0750 000 0000", "next": "1"}
+        "/step/5/", {"contact_methods": ["site_only"], "contact_phone": "0750 000 0000", "next": "1", "js": "1"}
     )
     assert response.status_code == 400
     page = response.content.decode()
     assert "اتركي الرقم فارغاً" in page
     assert "0750 000 0000" in page  # what she typed is kept for her to decide
+
+
+def test_without_the_script_every_answer_leads_to_a_plain_address(personas, client: Client) -> None:
+    """Without script, no history entry is a form the browser would send again."""
+    assert client.post("/step/1/", {"start": "1"})["Location"] == "/step/1/"
+    assert client.post("/step/1/", {**STEP_DATA[0], "next": "1"})["Location"] == "/step/2/"
+    # A missing answer: back to the same address, which then says what is missing.
+    assert client.post("/step/2/", {"platform": "telegram", "next": "1"})["Location"] == "/step/2/"
+    again = client.get("/step/2/").content.decode()
+    assert "يرجى الإجابة عن هذا السؤال" in again and re.search(r'value="telegram"[^>]*checked', again)
+    for number, data in enumerate(STEP_DATA[1:], start=2):
+        assert client.post(f"/step/{number}/", {**data, "next": "1"})["Location"] in (
+            f"/step/{number + 1}/",
+            "/step/last/",
+        )
+    token = client.get("/step/last/").context["token"]
+    assert client.post("/step/last/", {"token": token, "send": "1"})["Location"] == "/step/end/"
+    assert CODE_PATTERN.search(client.get("/step/end/").content.decode())
+    assert client.get("/step/end/")["Location"] == "/"
+    assert Case.objects.count() == 1
