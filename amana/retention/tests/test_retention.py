@@ -149,7 +149,9 @@ def test_another_organisations_supervisor_cannot_reach_the_case(personas, login)
 
 def test_under_the_duress_code_asking_changes_nothing(personas) -> None:
     case, _code = make_case(personas.ngo)
-    duress_code = channel.set_duress_code(access=case.survivor_access)
+    duress = channel.new_duress_code()
+    channel.set_duress_code(access=case.survivor_access, duress=duress)
+    duress_code = duress.code
     forced = Client()
     enter_code(forced, duress_code)
     assert forced.get("/continue/finish/").status_code == 200
