@@ -294,7 +294,7 @@ def create_case_demo(people: DemoPeople) -> int:
         if number == CASE_COUNT - 1:
             # She was made to open her follow-up page in front of someone, and gave her duress code.
             access = case.survivor_access
-            channel.set_duress_code(access=access)
+            channel.set_duress_code(access=access, duress=channel.new_duress_code())
             channel.duress_code_used(access=access)
         stage = "new" if urgent else _stage(number, months_ago, referral_plan[1] if referral_plan else None)
         case = _handle(people, case, stage, number)
