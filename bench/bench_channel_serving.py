@@ -7,7 +7,9 @@ measured in the same run:
 - 2G: Debian's Chromium with Chrome's own network emulation (CDP Network.emulateNetworkConditions,
   300 ms latency, 250 kbit/s each way), JavaScript on and off, beside the same flow unthrottled.
   The server derives keys at the `minimum` cost here, so the time excludes the deliberate
-  derivation. Goal: 3 s or less from opening the home page to seeing the receipt.
+  derivation; what is counted is the time spent waiting for pages (each navigation to its load
+  event), not the time taken to fill the forms. Goal: 3 s or less from opening the home page to
+  seeing the receipt.
 - Throughput: 20 reports sent at once at the configured cost, against the limit the derivation
   itself sets (AMANA_KDF_CONCURRENCY slots, each one derivation at a time). Goal: 0.8 of it.
 - Latency: the code form fetched again and again while those 20 reports are sent, against the
@@ -67,19 +69,27 @@ def _fill_step(page: Any, data: dict[str, Any]) -> None:
 
 
 def _report_in_browser(page: Any, base: str) -> tuple[float, int]:
-    """Seconds from opening the home page to the receipt on screen, and the requests made."""
+    """Seconds spent waiting for pages from opening the home page to the receipt on screen (her
+    reading and typing, here the automation's, left out), and the requests made."""
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    start = time.perf_counter()
-    page.goto(f"{base}/")
-    page.locator('button[name="start"]').click()
+    waited = 0.0
+
+    def wait_for(action: Any) -> None:
+        nonlocal waited
+        start = time.perf_counter()
+        with page.expect_navigation(wait_until="load"):
+            action()
+        waited += time.perf_counter() - start
+
+    wait_for(lambda: page.goto(f"{base}/"))
+    wait_for(lambda: page.locator('button[name="start"]').click())
     for data in STEP_DATA:
-        page.locator('button[name="next"]').wait_for()
         _fill_step(page, data)
-        page.locator('button[name="next"]').click()
-    page.locator('button[name="send"]').click()
+        wait_for(lambda: page.locator('button[name="next"]').click())
+    wait_for(lambda: page.locator('button[name="send"]').click())
     page.locator(".receipt-code").wait_for()
-    return time.perf_counter() - start, len(requests)
+    return waited, len(requests)
 
 
 def two_g(base: str) -> None:

@@ -194,20 +194,3 @@ def _check_targets(page: Any) -> None:
     )
     assert small == [], small
 
-
-def test_the_code_check_shows_progress_and_cannot_be_sent_twice(personas, live_server, page) -> None:
-    _case, code = make_case(personas.ngo)
-    held: list[Any] = []
-    # The check is held back on its way, as a slow derivation would hold it.
-    page.route(
-        "**/continue/", lambda route: held.append(route) if route.request.method == "POST" else route.continue_()
-    )
-    page.goto(f"{live_server.url}/continue/")
-    page.get_by_label("رمز المتابعة").fill(services.format_code(code))
-    button = page.get_by_role("button", name="متابعة")
-    button.click()
-    page.wait_for_function("document.querySelector('form[data-slow-form] button').disabled")
-    assert page.locator(".busy").inner_text() == "جارٍ التحقق من الرمز. يستغرق ذلك بضع ثوانٍ…"
-    assert len(held) == 1
-    held[0].continue_()
-    page.wait_for_url(f"{live_server.url}/continue/page/")
