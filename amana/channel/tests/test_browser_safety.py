@@ -193,4 +193,3 @@ def _check_targets(page: Any) -> None:
            .filter((item) => item.width > 0 && item.height < 44)"""
     )
     assert small == [], small
-
