@@ -125,18 +125,20 @@ def _step_context(draft: Draft, number: int, form: Any) -> dict[str, Any]:
     context = {"form": form, "step": number, "steps": SEND_STEP, "urgent": draft.urgent, "page_url": _step_url(number)}
     if draft.urgent:
         context.update(_emergency(draft.district))
-        # The panel is shown open on the step where she said so; after it, folded above the step.
-        context["emergency_folded"] = number > 1
+        # Shown open on the page right after she said so; on later pages folded above the step,
+        # so that it does not push the questions below the fold.
+        context["emergency_folded"] = number > 2
     return context
 
 
 def _step_page(request: HttpRequest, draft: Draft, number: int, form: Any = None, status: int = 200) -> HttpResponse:
-    """Step `number` as she left it (what she typed is kept), or the review after the last step."""
-    if number == SEND_STEP:
-        return _send_page(request, draft, EvidenceForm())
+    """Step `number` as she left it (what she typed is kept), or the review after the last step;
+    the first step not yet answered instead, if there is one before it."""
     missing = draft.first_incomplete(number - 1)
     if missing is not None:
         number, form = missing, None
+    elif number == SEND_STEP:
+        return _send_page(request, draft, EvidenceForm())
     if form is None:
         form_class = STEPS[number - 1]
         typed = draft.typed(number)

@@ -97,9 +97,11 @@ def test_danger_shows_emergency_lines_at_once_and_marks_the_case_urgent(personas
     )
     page = response.content.decode()
     assert "Emergency line (example)" in page
-    # The step after shows it folded above the questions, so they are not pushed below the fold.
+    assert '<section class="emergency"' in page
+    # The steps after show it folded above the questions, so they are not pushed below the fold.
     response = client.post("/step/2/", {**STEP_DATA[1], "next": "1", "js": "1"})
     assert '<details class="emergency emergency--folded">' in response.content.decode()
+    assert "Emergency line (example)" in response.content.decode()
     steps = [{"for_whom": "self", "danger_now": "yes", "self_harm": "yes"}, *STEP_DATA[1:]]
     report_through_site(client, steps=steps)
     case = Case.objects.get()
