@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_organisation_packages_name_staff'),
+        ('accounts', '0004_user_must_change_password'),
     ]
 
     operations = [
