@@ -65,7 +65,16 @@ def test_a_right_code_is_never_counted(personas, client: Client) -> None:
     assert not GuessThrottle.objects.exists()
 
 
-@override_settings(AMANA_CODE_FREE_FAILURES=2, AMANA_CODE_MAX_DELAY_SECONDS=2, AMANA_CODE_FLOOD_FAILURES=1000)
+# A window far longer than the test, so that no window ends (and no bucket turns over) during it.
+LONG_WINDOW = 10**9
+
+
+@override_settings(
+    AMANA_CODE_FREE_FAILURES=2,
+    AMANA_CODE_MAX_DELAY_SECONDS=2,
+    AMANA_CODE_FLOOD_FAILURES=1000,
+    AMANA_CODE_WINDOW_SECONDS=LONG_WINDOW,
+)
 def test_wrong_codes_slow_a_client_down_step_by_step_never_locking_it(personas, client: Client) -> None:
     make_case(personas.ngo)
     delays = []
@@ -87,6 +96,7 @@ def test_wrong_codes_slow_a_client_down_step_by_step_never_locking_it(personas, 
     AMANA_CODE_MAX_DELAY_SECONDS=1,
     AMANA_CODE_FLOOD_FAILURES=10,
     AMANA_CODE_FLOOD_DELAY_SECONDS=1,
+    AMANA_CODE_WINDOW_SECONDS=LONG_WINDOW,
 )
 def test_after_a_flood_of_wrong_codes_her_right_code_opens_from_everywhere(personas) -> None:
     _case, code = make_case(personas.ngo)
