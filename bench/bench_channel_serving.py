@@ -33,7 +33,7 @@ from typing import Any
 from django.conf import settings
 
 from amana.channel.tests.conftest import STEP_DATA
-from amana.channel.tests.visitor import TOKEN, Visitor, report_over_http, served_site
+from amana.channel.tests.visitor import answer_every_step, report_over_http, served_site
 from amana.vault import services as vault
 from conftest import CHROMIUM, CHROMIUM_ARGS
 
@@ -210,15 +210,9 @@ def _multipart(files: int, boundary: str, csrf: str, token: str) -> Iterator[byt
 
 def _send_files(base: str, files: int) -> None:
     """A live report (all steps answered), then `files` files of 10 MiB streamed at once."""
-    visitor = Visitor(base)
-    visitor.get("/")
-    visitor.post("/step/1/", {"start": "1"})
-    page = ""
-    for number, data in enumerate(STEP_DATA, start=1):
-        _status, page = visitor.post(f"/step/{number}/", {**data, "next": "1"})
-    token = TOKEN.search(page)
+    visitor, token = answer_every_step(base)
     boundary = "benchboundary"
-    length = sum(len(part) for part in _multipart(files, boundary, visitor.csrf, token.group(1) if token else ""))
+    length = sum(len(part) for part in _multipart(files, boundary, visitor.csrf, token))
     cookies = "; ".join(f"{c.name}={c.value}" for c in visitor.jar)
     host = base.removeprefix("http://")
     connection = http.client.HTTPConnection(host, timeout=120)
@@ -232,7 +226,7 @@ def _send_files(base: str, files: int) -> None:
         }.items():
             connection.putheader(name, value)
         connection.endheaders()
-        for part in _multipart(files, boundary, visitor.csrf, token.group(1) if token else ""):
+        for part in _multipart(files, boundary, visitor.csrf, token):
             connection.send(part)
         connection.getresponse().read()
     except (BrokenPipeError, ConnectionResetError):

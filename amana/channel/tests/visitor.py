@@ -55,8 +55,8 @@ class Visitor:
             self.csrf = match.group(1)
 
 
-def report_over_http(base: str) -> str:
-    """A whole report, from the home page to the receipt; returns the code shown (grouped)."""
+def answer_every_step(base: str) -> tuple[Visitor, str]:
+    """A visitor who opened the home page and answered every step; and the review's form token."""
     visitor = Visitor(base)
     visitor.get("/")
     visitor.post("/step/1/", {"start": "1"})
@@ -66,7 +66,13 @@ def report_over_http(base: str) -> str:
         assert status == 200
     token = TOKEN.search(page)
     assert token, page[:2000]
-    status, page = visitor.post("/step/last/", {"token": token.group(1), "send": "1"})
+    return visitor, token.group(1)
+
+
+def report_over_http(base: str) -> str:
+    """A whole report, from the home page to the receipt; returns the code shown (grouped)."""
+    visitor, token = answer_every_step(base)
+    status, page = visitor.post("/step/last/", {"token": token, "send": "1"})
     match = CODE_PATTERN.search(page)
     assert status == 200 and match, page[:2000]
     return match.group(1)
