@@ -73,6 +73,12 @@ def _audit_checkpoint() -> str:
     return f"checkpoint at {checkpoint.seq} entries"
 
 
+def _statistics_releases() -> str:
+    from amana.insights.services import make_due_releases
+
+    return f"{len(make_due_releases())} monthly releases made or already there"
+
+
 def _backup() -> str:
     from amana.operations.backups import make_backup
 
@@ -93,6 +99,12 @@ SCHEDULE: list[Job] = [
     Job("follow_up_reminders", timedelta(hours=1), _("Remind caseworkers of overdue follow-ups"), _follow_up_reminders),
     Job("audit_checkpoint", timedelta(hours=1), _("Checkpoint the audit log"), _audit_checkpoint),
     Job("retention", timedelta(days=1), _("Shred cases whose retention period ended"), _retention),
+    Job(
+        "statistics_releases",
+        timedelta(days=1),
+        _("Release the figures of each closed month"),
+        _statistics_releases,
+    ),
     Job("backup", timedelta(days=1), _("Encrypted backup"), _backup),
 ]
 JOBS = {job.name: job for job in SCHEDULE}

@@ -12,6 +12,7 @@ from django.utils import timezone
 from amana.cases import services as case_services
 from amana.cases.models import Case, Notification, NotificationKind
 from amana.channel.tests.conftest import make_case
+from amana.insights.models import Release
 from amana.operations.models import JobState, Outcome
 from amana.operations.schedule import SCHEDULE
 from amana.operations.services import enqueue_due
@@ -49,6 +50,8 @@ def test_the_worker_runs_the_jobs_and_records_how_they_ended(personas, settings,
     }
     assert results["retention"][1] == "1 cases shredded"
     assert not Case.objects.filter(pk=old.pk).exists()
+    # The case closed 30 months ago was reported in a month that is now released, frozen.
+    assert Release.objects.filter(organisation=personas.ngo).exists()
     assert len(list((tmp_path / "backups").iterdir())) == 1
     assert list(settings.AMANA_CHECKPOINT_DIR.glob("checkpoint-*.json"))
 
