@@ -1,7 +1,7 @@
 """Evidence of a case with its chain of custody, imported chat timelines, and repeat-extortionist alerts.
 
 Each ``cases.EvidenceFile`` (the sealed bytes) gets an :class:`EvidenceItem` with the SHA-256 of its
-content, who received it, when and through which channel, and a :class:`CustodyEvent` for every
+content (sealed), who received it, when and through which channel, and a :class:`CustodyEvent` for every
 time it is viewed, downloaded or exported. Nothing here holds content in plain columns: file
 names, chat timelines and identifiers are sealed in the case's lockers or kept as blind indexes.
 """
@@ -41,7 +41,9 @@ class EvidenceItem(models.Model):
 
     file = models.OneToOneField(EvidenceFile, on_delete=models.CASCADE, related_name="item")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence_items")
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The SHA-256 of the file (hex), sealed in the case's evidence locker: in plain it would let anyone
+    # holding a copy of the database confirm that a picture they have is in a case.
+    sha256_sealed = models.BinaryField(default=b"")
     hash_taken = models.CharField(max_length=12, choices=HashTaken.choices)
     kind = models.CharField(_("type"), max_length=8, choices=EvidenceKind.choices)
     intake_channel = models.CharField(_("received through"), max_length=16, choices=IntakeChannel.choices)

@@ -145,15 +145,22 @@ class OpenItem:
     item: EvidenceItem
     name: str
     content_type: str
+    sha256: str
 
 
 def open_items(items: list[EvidenceItem], *, locker: Any, keyring: vault.Keyring) -> list[OpenItem]:
-    """Each item with its sealed name and type opened; the locker is the case's evidence locker."""
+    """Each item with its sealed name, type and SHA-256 opened; the locker is the case's evidence locker."""
     opened = []
     for item in items:
         details = json.loads(vault.open_text(locker, bytes(item.file.details_sealed), keyring=keyring))
+        sealed_hash = bytes(item.sha256_sealed)
         opened.append(
-            OpenItem(item=item, name=str(details.get("name", "")), content_type=str(details.get("content_type", "")))
+            OpenItem(
+                item=item,
+                name=str(details.get("name", "")),
+                content_type=str(details.get("content_type", "")),
+                sha256=vault.open_text(locker, sealed_hash, keyring=keyring) if sealed_hash else "",
+            )
         )
     return opened
 

@@ -109,12 +109,12 @@ class _Sealed:
     stored_name: str
     details_sealed: bytes
     size: int
-    sha256: str
+    sha256_sealed: bytes
     kind: str
 
 
 def _seal_stream(*, sealer: vault.BatchSealer, incoming: Incoming, stored: list[str]) -> _Sealed:
-    """Seal one file while its SHA-256 is computed from the same bytes; its name and type sealed beside it."""
+    """Seal one file while its SHA-256 is computed from the same bytes; the hash, name and type sealed beside it."""
     reader = HashingReader(incoming.stream)
     stored_name = sealer.seal_file(io.BufferedReader(reader, CHUNK))
     stored.append(stored_name)
@@ -123,7 +123,7 @@ def _seal_stream(*, sealer: vault.BatchSealer, incoming: Incoming, stored: list[
         stored_name=stored_name,
         details_sealed=sealer.seal(details),
         size=reader.size,
-        sha256=reader.digest.hexdigest(),
+        sha256_sealed=sealer.seal(reader.digest.hexdigest()),
         kind=kind_of(incoming.content_type),
     )
 
@@ -151,7 +151,7 @@ def _record_sealed(
             EvidenceItem(
                 file=file,
                 case=case,
-                sha256=one.sha256,
+                sha256_sealed=one.sha256_sealed,
                 hash_taken=HashTaken.AT_INTAKE,
                 kind=one.kind,
                 intake_channel=channel,
@@ -228,7 +228,7 @@ def ensure_items(*, case: Case, keyring: vault.Keyring, by: User) -> int:
         item = EvidenceItem.objects.create(
             file=evidence,
             case=case,
-            sha256=sha256,
+            sha256_sealed=vault.seal(case.evidence_locker, sha256),
             hash_taken=HashTaken.FROM_SEALED,
             kind=kind_of(str(details.get("content_type", ""))),
             intake_channel=channel,

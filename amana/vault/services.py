@@ -269,8 +269,16 @@ def _current_public_key(locker: Locker) -> bytes:
 
 
 def seal(locker: Locker, data: bytes | str) -> bytes:
+    return seal_to_public_key(
+        locker_id=locker.pk, version=locker.current_version, public_key=_current_public_key(locker), data=data
+    )
+
+
+def seal_to_public_key(*, locker_id: int, version: int, public_key: bytes, data: bytes | str) -> bytes:
+    """Seal to one version of a locker from its public key alone: no private key is needed, so a
+    migration (which has the rows but no keyring) can seal what it moves into a locker."""
     plaintext = data.encode() if isinstance(data, str) else data
-    return crypto.encrypt_message(locker.pk, locker.current_version, _current_public_key(locker), plaintext)
+    return crypto.encrypt_message(locker_id, version, public_key, plaintext)
 
 
 def _locker_private_key(locker: Locker, version: int, keyring: Keyring) -> bytes:

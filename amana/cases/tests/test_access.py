@@ -12,6 +12,7 @@ from amana.cases.models import CaseMessage, EvidenceFile, Sender, Status
 from amana.cases.selectors import open_identity
 from amana.cases.tests.conftest import assigned_case
 from amana.evidence.models import CustodyAction, CustodyEvent
+from amana.evidence.tests.conftest import opened_sha256
 from amana.vault import services as vault
 from amana.vault.services import NoKey
 from conftest import PASSWORD
@@ -83,7 +84,7 @@ def test_evidence_downloads_as_an_attachment_only_for_the_ngo(personas, login) -
     # The download entered the file's chain of custody, with its hash taken from the sealed file.
     events = list(CustodyEvent.objects.filter(item__file=evidence).order_by("pk").values_list("action", "by"))
     assert events == [(CustodyAction.RECEIVED, None), (CustodyAction.DOWNLOADED, personas.caseworker.pk)]
-    assert evidence.item.sha256 == hashlib.sha256(PNG).hexdigest()
+    assert opened_sha256(evidence.item, personas.caseworker) == hashlib.sha256(PNG).hexdigest()
 
 
 def test_the_queue_puts_urgent_cases_first_and_pages(personas, login) -> None:

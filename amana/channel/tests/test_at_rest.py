@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from pathlib import Path
 
@@ -70,3 +71,30 @@ def test_a_stolen_copy_reveals_no_report(personas, tmp_path: Path, settings) -> 
     media = media_bytes()
     assert len(media) > len(FILE_MARK) * 200
     assert FILE_MARK not in media
+
+
+def test_a_stolen_copy_holds_no_fingerprint_of_her_files(personas, login, tmp_path: Path, settings) -> None:
+    """Anyone holding one of her pictures cannot confirm from a copy that it is in a case."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    sent = b"\x89PNG\r\n\x1a\n" + FILE_MARK * 200
+    png = SimpleUploadedFile("photo.png", sent, content_type="image/png")
+    report_through_site(Client(), steps=canary_steps(), files=[png])
+    case = Case.objects.get()
+    staff = login(personas.supervisor)  # a new case is not assigned yet: a supervisor handles it
+    # Listing the evidence takes the fingerprint of the file she sent; a file staff add is hashed as received.
+    added = b"%PDF-1.4\n% Canary-staff-file-Qm58 (fictional)\n%%EOF\n"
+    upload = SimpleUploadedFile("threat.pdf", added, content_type="application/pdf")
+    assert staff.post(f"/staff/evidence/{case.reference}/files/", {"files": [upload]}).status_code == 302
+    page = staff.get(f"/staff/evidence/{case.reference}/")
+    assert page.status_code == 200
+    digests = [hashlib.sha256(content).digest() for content in (sent, added)]
+    # Those who may open the evidence still see each true SHA-256.
+    for digest in digests:
+        assert digest.hex() in page.content.decode()
+
+    dump, media = database_bytes(tmp_path), media_bytes()
+    assert b"qayyarah" in dump  # a plain statistics column: the scan reads the data
+    for where, blob in ((f"the {connection.vendor} database", dump), ("the media folder", media)):
+        for digest in digests:
+            for shape in (digest.hex().encode(), digest.hex().upper().encode(), digest):
+                assert shape not in blob, f"a file's SHA-256 ({shape[:8]!r}…) found in {where}"

@@ -10,6 +10,7 @@ from amana.accounts.models import User
 from amana.cases.models import Audience, Case, Consent, Scope
 from amana.cases.tests.conftest import assigned_case
 from amana.channel.tests.conftest import make_case
+from amana.evidence.models import EvidenceItem
 from amana.vault import services as vault
 from conftest import PASSWORD
 
@@ -33,3 +34,8 @@ def case(personas: Any) -> Case:
     made, _code = assigned_case(personas, perpetrator_phones=[], perpetrator_accounts=[])
     grant(made, Scope.INCIDENT)
     return made
+
+
+def opened_sha256(item: EvidenceItem, user: User) -> str:
+    """The SHA-256 sealed with an evidence item, opened with someone's keys."""
+    return vault.open_text(item.case.evidence_locker, bytes(item.sha256_sealed), keyring=keyring_of(user))

@@ -6,12 +6,14 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from amana.cases import services as cases
 from amana.cases.models import EvidenceFile, Sender
 from amana.evidence.models import CustodyAction, CustodyEvent, EvidenceItem, HashTaken, IntakeChannel
 
-from .conftest import PNG
+from .conftest import PNG, opened_sha256
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n% fictional document (example)\n%%EOF\n"
@@ -26,7 +28,7 @@ def test_it_seals_a_staff_file_with_the_sha256_of_what_was_received(personas, lo
     response = _add(client, case, SimpleUploadedFile("threat.pdf", PDF, content_type="application/pdf"))
     assert response.status_code == 302
     item = EvidenceItem.objects.get(case=case)
-    assert item.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert opened_sha256(item, personas.caseworker) == hashlib.sha256(PDF).hexdigest()
     assert item.hash_taken == HashTaken.AT_INTAKE
     assert item.intake_channel == IntakeChannel.STAFF_UPLOAD
     assert item.received_by == personas.caseworker
@@ -44,10 +46,10 @@ def test_it_hashes_a_file_she_sent_through_the_site_once_when_first_listed(perso
     page = client.get(f"/staff/evidence/{case.reference}/")
     assert page.status_code == 200
     item = EvidenceItem.objects.get(case=case)
-    assert item.sha256 == hashlib.sha256(PNG).hexdigest()
+    assert opened_sha256(item, personas.caseworker) == hashlib.sha256(PNG).hexdigest()
     assert item.hash_taken == HashTaken.FROM_SEALED
     assert item.intake_channel == IntakeChannel.SURVIVOR_SITE
-    assert item.sha256 in page.content.decode()
+    assert hashlib.sha256(PNG).hexdigest() in page.content.decode()
     client.get(f"/staff/evidence/{case.reference}/")
     assert EvidenceItem.objects.filter(case=case).count() == 1
 
@@ -121,3 +123,35 @@ def test_it_hides_another_organisations_case(personas, login, case) -> None:
 def test_it_sends_someone_signed_out_to_sign_in(client, case) -> None:
     response = client.get(f"/staff/evidence/{case.reference}/")
     assert response.status_code == 302 and "/staff/login/" in response["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_seals_the_hashes_already_stored_in_plain(personas, case) -> None:
+    cases.add_evidence(
+        case=case, files=[SimpleUploadedFile("s.png", PNG, content_type="image/png")], sender=Sender.SURVIVOR
+    )
+    evidence = EvidenceFile.objects.get(case=case)
+    plain = hashlib.sha256(PNG).hexdigest()
+    before = [("evidence", "0005_chat_timeline_pages")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_item = executor.loader.project_state(before).apps.get_model("evidence", "EvidenceItem")
+    old_item.objects.create(
+        file_id=evidence.pk,
+        case_id=case.pk,
+        sha256=plain,
+        hash_taken=HashTaken.FROM_SEALED,
+        kind="image",
+        intake_channel=IntakeChannel.SURVIVOR_SITE,
+        received_at=evidence.created_at,
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    item = EvidenceItem.objects.get(case=case)
+    assert plain.encode() not in bytes(item.sha256_sealed)
+    assert opened_sha256(item, personas.caseworker) == plain
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM evidence_evidenceitem")
+        assert plain not in repr(cursor.fetchall())

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from PIL import Image
 
 from amana.cases.models import EvidenceFile
 from amana.evidence.pdq import compute_pdq
+from amana.evidence.tests.conftest import opened_sha256
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +49,7 @@ def test_it_keeps_the_image_sealed_when_she_chooses(personas, login, case, media
     )
     assert response.status_code == 200
     evidence = EvidenceFile.objects.get(case=case)
-    assert evidence.item.sha256
+    assert opened_sha256(evidence.item, personas.caseworker) == hashlib.sha256(data).hexdigest()
     assert len(_stored_files(media_in_tmp)) == 1
     assert data not in _stored_files(media_in_tmp)[0].read_bytes()
 

@@ -48,7 +48,7 @@ def test_a_shredded_case_leaves_nothing_readable(personas, login, tmp_path: Path
     evidence.ensure_items(case=case, keyring=vault.user_keyring(personas.caseworker, PASSWORD), by=personas.caseworker)
     traces: dict[str, bytes | str] = {
         "code hash": access.code_hash,
-        "file hash": EvidenceItem.objects.get(file__case=case).sha256,
+        "sealed file hash": bytes(EvidenceItem.objects.get(file__case=case).sha256_sealed),
         "survivor key": bytes(SurvivorKey.objects.get(pk=access.survivor_key_id).locked_private_key),
     }
     indexes = PerpetratorIndex.objects.filter(case=case).values_list("blind_index", flat=True)
