@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -179,11 +180,12 @@ def test_a_whole_telegram_account_offers_its_chats_and_imports_only_the_one_pick
 @pytest.mark.parametrize(("name", "words"), [("signal-export.zip", "Signal"), ("telegram-messages.html", "JSON")])
 def test_exports_of_other_kinds_are_named_for_what_they_are(personas, login, case, name: str, words: str) -> None:
     client = login(personas.caseworker)
+    # The page's language is the one she chose with the language links, never the browser's.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         response = client.post(
             f"/staff/evidence/{case.reference}/chats/",
             {"export": SimpleUploadedFile(name, (CORPUS / name).read_bytes())},
-            HTTP_ACCEPT_LANGUAGE="en",
         )
     assert response.status_code == 400
     assert words in response.content.decode()
