@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
+
 from amana.community import selectors, services
 from amana.community.catalogue import BUILT_IN_AUDIENCES, BUILT_IN_INSTITUTIONS, BUILT_IN_TOPICS
 from amana.community.migrations import __path__ as migrations_path
@@ -67,7 +69,8 @@ def test_scores_are_entered_without_names_and_a_bad_score_loses_nothing(personas
         response = client.post(url, {"scores-TOTAL_FORMS": "1", "scores-INITIAL_FORMS": "0", **bad})
         assert response.status_code == 400
     assert KnowledgeScore.objects.count() == 2
-    page = client.get(f"/staff/community/activities/{training.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # chosen with the language links
+    page = client.get(f"/staff/community/activities/{training.pk}/").content.decode()
     assert "4.0 points (40.0 percentage points)" in page
 
 

@@ -71,6 +71,7 @@ def test_deploy_check_is_clean_under_production_settings(tmp_path: Path) -> None
             "AMANA_AUDIT_KEY": secrets.token_urlsafe(32),
             "AMANA_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
             "AMANA_CHECKPOINT_SIGNING_KEY": secrets.token_hex(32),
+            "AMANA_RELEASE_KEY": secrets.token_urlsafe(32),
             "ALLOWED_HOSTS": "amana.example.org",
             "AMANA_VAR_DIR": str(tmp_path),
         }
