@@ -109,8 +109,12 @@ class Phone:
         check(match is not None, f"{path} carries a form token")
         return match.group(1).decode()  # type: ignore[union-attr]
 
-    def post_form(self, path: str, data: dict[str, str | list[str]]) -> http.client.HTTPResponse:
-        body = urlencode({**data, "csrfmiddlewaretoken": self.form_token(path)}, doseq=True).encode()
+    def post_form(
+        self, path: str, data: dict[str, str | list[str]], *, form_page: str | None = None
+    ) -> http.client.HTTPResponse:
+        """Post a form the way a browser does: its token comes from the page that shows the form."""
+        token = self.form_token(form_page or path)
+        body = urlencode({**data, "csrfmiddlewaretoken": token}, doseq=True).encode()
         response, _content = self.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded"})
         return response
 
@@ -138,6 +142,9 @@ def walk(port: int, context: ssl.SSLContext) -> None:
     response, _content = phone.request("GET", "/", headers={"Accept-Encoding": "gzip"})
     check(response.headers.get("Content-Encoding") == "gzip", "pages are compressed")
     check("max-age" in (response.headers.get("Strict-Transport-Security") or ""), "HSTS is sent")
+    # A visit starts with the home page's button; a step's address alone shows the neutral home.
+    response = phone.post_form("/step/1/", {"start": "1"}, form_page="/")
+    check(response.status == 302, "the home page's button starts a visit")
     for number, data in enumerate(STEPS, start=1):
         response = phone.post_form(f"/step/{number}/", {**data, "next": "1"})
         check(response.status == 302, f"step {number} of the report is accepted")
@@ -157,7 +164,7 @@ def walk(port: int, context: ssl.SSLContext) -> None:
     check(response.status == 302, f"a 2 MiB upload sent slowly over {took:.0f} s is accepted")
     check(took > 30, "the upload took longer than gunicorn's default timeout")
     response, content = phone.request("GET", "/step/end/")
-    code = re.search(rb"\b(\d{4} \d{4} \d{4} \d{4})\b", content)
+    code = re.search(rb"\b(\d{4} \d{4} \d{4} \d{4} \d{4})\b", content)
     check(code is not None, "her receipt code is shown")
     response = phone.post_form("/continue/", {"code": code.group(1).decode().replace(" ", "")})  # type: ignore[union-attr]
     check(response.status == 302, "her code opens her case")
