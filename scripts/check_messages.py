@@ -7,6 +7,7 @@ fuzzy entries. Run as 'make check-messages' (CI does).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -20,14 +21,26 @@ LANGUAGES = ["ar", "ckb", "en"]
 MUST_TRANSLATE = ["ar", "ckb"]
 
 
+def plural_forms(catalogue: polib.POFile) -> int:
+    """How many plural forms the language has (Arabic six, Kurdish and English two)."""
+    match = re.search(r"nplurals\s*=\s*(\d+)", catalogue.metadata.get("Plural-Forms", ""))
+    return int(match.group(1)) if match else 2
+
+
 def entries(po_file: Path) -> dict[str, bool]:
-    """msgid (with context and plural) -> whether it is translated and not fuzzy."""
+    """msgid (with context and plural) -> whether it is translated, in every plural form, and not fuzzy."""
     result: dict[str, bool] = {}
-    for entry in polib.pofile(str(po_file)):
+    catalogue = polib.pofile(str(po_file))
+    forms = plural_forms(catalogue)
+    for entry in catalogue:
         if entry.obsolete:
             continue
         key = f"{entry.msgctxt or ''}\x04{entry.msgid}\x00{entry.msgid_plural or ''}"
-        complete = all(entry.msgstr_plural.values()) if entry.msgid_plural else bool(entry.msgstr)
+        if entry.msgid_plural:
+            # A missing form makes gettext fall back to English for the numbers that need it.
+            complete = len(entry.msgstr_plural) == forms and all(entry.msgstr_plural.values())
+        else:
+            complete = bool(entry.msgstr)
         result[key] = complete and "fuzzy" not in entry.flags
     return result
 

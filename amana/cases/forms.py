@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from amana.accounts.models import Organisation, OrganisationKind, User
 from amana.cases.models import (
@@ -30,7 +31,11 @@ SEARCH_MAX_LENGTH = 300
 FOLLOW_UP_HORIZON = timedelta(days=366)
 REQUIRED = _("Please fill in this field.")
 CHOOSE = _("Please choose one of the options shown.")
-TOO_LONG = _("Please shorten this to at most %(limit_value)d characters (now %(show_value)d).")
+TOO_LONG = ngettext_lazy(
+    "Please shorten this to at most %(limit_value)d character (now %(show_value)d).",
+    "Please shorten this to at most %(limit_value)d characters (now %(show_value)d).",
+    "limit_value",
+)
 
 
 def _note(label: Any, *, required: bool = False, help_text: Any = "", rows: int = 3) -> forms.CharField:
@@ -61,7 +66,11 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
         error_messages={
             "required": _("Write a message first."),
-            "max_length": _("A message has at most %(limit_value)d characters; this one has %(show_value)d."),
+            "max_length": ngettext_lazy(
+                "A message has at most %(limit_value)d character; this one has %(show_value)d.",
+                "A message has at most %(limit_value)d characters; this one has %(show_value)d.",
+                "limit_value",
+            ),
         },
     )
 

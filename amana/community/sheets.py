@@ -20,6 +20,7 @@ from typing import Any
 import openpyxl
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amana.accounts.forms import western_digits
 from amana.community.models import AGE_BAND_STARTS, AgeBand, Sex
@@ -209,7 +210,12 @@ def _read_rows(cells: Iterable[list[_Cell]], *, with_scores: bool, max_score: in
     if header is None:
         raise SheetRejected(_("The sheet is empty. The first row must name the columns."))
     if len(header) > MAX_COLUMNS:
-        raise SheetRejected(_("The sheet has more than %(limit)s columns.") % {"limit": MAX_COLUMNS})
+        raise SheetRejected(
+            ngettext(
+                "The sheet has more than %(limit)s column.", "The sheet has more than %(limit)s columns.", MAX_COLUMNS
+            )
+            % {"limit": MAX_COLUMNS}
+        )
     columns, ignored = _find_columns(header)
     if SEX not in columns or AGE not in columns:
         raise SheetRejected(
@@ -228,7 +234,12 @@ def _read_rows(cells: Iterable[list[_Cell]], *, with_scores: bool, max_score: in
         participants += 1
         if participants > MAX_ROWS:
             raise SheetRejected(
-                _("The sheet has more than %(limit)s rows. Split it into smaller sheets.") % {"limit": MAX_ROWS}
+                ngettext(
+                    "The sheet has more than %(limit)s row. Split it into smaller sheets.",
+                    "The sheet has more than %(limit)s rows. Split it into smaller sheets.",
+                    MAX_ROWS,
+                )
+                % {"limit": MAX_ROWS}
             )
         _read_row(sheet, number, row, columns, max_score)
     if not sheet.rows and not sheet.problems:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -350,7 +350,10 @@ def attendance_import(request: HttpRequest, kind: str, target_id: int) -> HttpRe
         else:
             if not sheet.problems:
                 count = services.import_attendance(actor=request.user, target=target, sheet=sheet)  # type: ignore[arg-type]
-                messages.success(request, _("%(count)s participants were imported.") % {"count": count})
+                imported = ngettext(
+                    "%(count)s participant was imported.", "%(count)s participants were imported.", count
+                )
+                messages.success(request, imported % {"count": count})
                 return redirect(_target_url(target))
             context["problems"] = sheet.problems
     status = 400 if form.errors or context.get("problems") else 200

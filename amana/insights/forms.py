@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from amana.accounts.models import User
 from amana.cases.models import District
@@ -58,7 +59,12 @@ class PeriodForm(forms.Form):
                 raise forms.ValidationError(_("The last month must not come before the first."))
             if (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
                 raise forms.ValidationError(
-                    _("Choose at most %(count)s months at a time."), params={"count": MAX_MONTHS}
+                    ngettext_lazy(
+                        "Choose at most %(count)s month at a time.",
+                        "Choose at most %(count)s months at a time.",
+                        "count",
+                    ),
+                    params={"count": MAX_MONTHS},
                 )
         return data
 

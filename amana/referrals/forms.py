@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from amana.accounts.models import Role, User
 from amana.core.widgets import DateInput, DateTimeInput
@@ -26,7 +27,11 @@ def _text_field(label: Any, *, required: bool = True, rows: int = 3) -> forms.Ch
         widget=forms.Textarea(attrs={"rows": rows, "autocomplete": "off"}),
         error_messages={
             "required": _("Please fill in this field."),
-            "max_length": _("At most %(limit_value)d characters, please; this has %(show_value)d."),
+            "max_length": ngettext_lazy(
+                "At most %(limit_value)d character, please; this has %(show_value)d.",
+                "At most %(limit_value)d characters, please; this has %(show_value)d.",
+                "limit_value",
+            ),
         },
     )
 

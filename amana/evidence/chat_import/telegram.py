@@ -14,6 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from amana.evidence.chat_import.results import (
     AccountChat,
@@ -211,7 +212,11 @@ def parse_telegram(data: bytes, collector: Collector, tz: tzinfo, *, chat: int |
     for number, raw in enumerate(raw_messages, start=1):
         if len(messages) >= collector.limits.max_messages:
             collector.problem(
-                _("Only the first %(count)s messages were imported; the export has more."),
+                ngettext_lazy(
+                    "Only the first %(count)s message was imported; the export has more.",
+                    "Only the first %(count)s messages were imported; the export has more.",
+                    "count",
+                ),
                 count=collector.limits.max_messages,
             )
             break
@@ -238,7 +243,13 @@ def _read_message(raw: Any, number: int, collector: Collector, tz: tzinfo) -> Ch
     if len(text) > limit:
         text = text[:limit]
         collector.problem(
-            _("Message %(line)s is very long; only its first %(count)s characters were kept."), line=number, count=limit
+            ngettext_lazy(
+                "Message %(line)s is very long; only its first %(count)s character was kept.",
+                "Message %(line)s is very long; only its first %(count)s characters were kept.",
+                "count",
+            ),
+            line=number,
+            count=limit,
         )
     attachments, omitted = _attachments(raw)
     account = _sender_account(raw.get("actor_id" if is_notice else "from_id"))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from amana.evidence.chat_import.results import ChatImportError, ChatMessage, Collector
 from amana.evidence.identifiers import clean_text, find_identifiers_in_text, sender_identifier
@@ -389,7 +390,11 @@ class WhatsAppParser:
             if not self.too_many:
                 self.too_many = True
                 self.collector.problem(
-                    _("Only the first %(count)s messages were imported; the export has more."),
+                    ngettext_lazy(
+                        "Only the first %(count)s message was imported; the export has more.",
+                        "Only the first %(count)s messages were imported; the export has more.",
+                        "count",
+                    ),
                     count=self.limits.max_messages,
                 )
             self.current = None
@@ -441,7 +446,11 @@ class WhatsAppParser:
         if len(text) > self.limits.max_message_chars:
             text = text[: self.limits.max_message_chars]
             self.collector.problem(
-                _("Line %(line)s: the message is very long; only its first %(count)s characters were kept."),
+                ngettext_lazy(
+                    "Line %(line)s: the message is very long; only its first %(count)s character was kept.",
+                    "Line %(line)s: the message is very long; only its first %(count)s characters were kept.",
+                    "count",
+                ),
                 line=item.line,
                 count=self.limits.max_message_chars,
             )
