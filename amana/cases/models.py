@@ -77,6 +77,11 @@ class AgeBand(models.TextChoices):
 UNDER_18_AGE_BANDS = frozenset({AgeBand.UNDER_15, AgeBand.FROM_15_TO_17})
 
 
+def under_18() -> models.Q:
+    """A case of a girl under 18: the "Children" rules of the design apply (flag, safeguarding)."""
+    return models.Q(age_band__in=sorted(UNDER_18_AGE_BANDS))
+
+
 class Want(models.TextChoices):
     """What she wants: the pathway choices, in her words."""
 
@@ -180,6 +185,12 @@ class Case(models.Model):
         output_field=models.BooleanField(),
         db_persist=True,
     )
+    # Kept by the database from the age band, so the queue can list children's cases from an index.
+    is_child = models.GeneratedField(
+        expression=models.Case(models.When(under_18(), then=models.Value(True)), default=models.Value(False)),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     # Non-identifying figures for statistics.
     for_whom = models.CharField(_("reported for"), max_length=8, choices=ForWhom.choices)
@@ -214,6 +225,12 @@ class Case(models.Model):
                 fields=["organisation", "-is_urgent_now", "-awaiting_reply", "-created_at", "-id"],
                 condition=~models.Q(status="closed"),
                 name="case_open_queue",
+            ),
+            # The same queue for children's cases only (the queue's filter for children).
+            models.Index(
+                fields=["organisation", "-is_urgent_now", "-awaiting_reply", "-created_at", "-id"],
+                condition=models.Q(is_child=True) & ~models.Q(status="closed"),
+                name="case_open_child_queue",
             ),
             # Caseloads: open cases counted per caseworker, urgent ones apart, from the index alone.
             models.Index(

@@ -201,11 +201,14 @@ def mark_overdue(cases: list[Case]) -> list[Case]:
     return cases
 
 
-def queue_for(user: User, view: str = QueueView.OPEN) -> CaseQuerySet:
+def queue_for(user: User, view: str = QueueView.OPEN, *, children: bool = False) -> CaseQuerySet:
     """One of the queue's lists, urgent first; the page's caseworkers come in one more query (a join
     would let PostgreSQL sort every case after a keyset cursor instead of walking the queue index).
-    Mark a page's overdue cases with mark_overdue."""
+    ``children`` keeps only the cases of girls under 18, read by the stored ``is_child`` column (the
+    open ones from their own queue index). Mark a page's overdue cases with mark_overdue."""
     cases = cases_for(user).prefetch_related("assigned_to")
+    if children:
+        cases = cases.filter(is_child=True)
     if view == QueueView.NEW:
         cases = cases.filter(status=Status.NEW, assigned_to__isnull=True)
     elif view == QueueView.MINE:

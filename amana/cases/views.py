@@ -78,8 +78,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", QueueView.OPEN)
     if view not in QueueView.ALL:
         view = QueueView.OPEN
-    page = _case_page(request, selectors.queue_for(_user(request), view))
-    context = {"page": page, "view": view, "search_form": SearchForm(), "query": f"view={view}"}
+    # Only children's cases (under 18), in whichever list is shown.
+    children = request.GET.get("children") == "1"
+    page = _case_page(request, selectors.queue_for(_user(request), view, children=children))
+    query = f"view={view}&children=1" if children else f"view={view}"
+    context = {"page": page, "view": view, "children": children, "search_form": SearchForm(), "query": query}
     return render(request, "cases/queue.html", context)
 
 

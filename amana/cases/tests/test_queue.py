@@ -27,7 +27,14 @@ def _queries(client, url: str) -> int:
 
 
 @pytest.mark.parametrize(
-    "url", ["/staff/cases/", "/staff/cases/?view=mine", "/staff/cases/?view=overdue", "/staff/cases/caseload/"]
+    "url",
+    [
+        "/staff/cases/",
+        "/staff/cases/?view=open&children=1",
+        "/staff/cases/?view=mine",
+        "/staff/cases/?view=overdue",
+        "/staff/cases/caseload/",
+    ],
 )
 def test_lists_make_the_same_number_of_queries_for_few_and_many_cases(personas, login, url: str) -> None:
     client = login(personas.supervisor)
