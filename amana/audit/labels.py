@@ -131,6 +131,8 @@ ACTIONS: dict[str, Promise] = {
     "referral.accepted": _("Accepted a referral"),
     "referral.declined": _("Declined a referral"),
     "evidence.package_made": _("Made an evidence package"),
+    "directory.entry.entered": _("Entered a directory entry's words in another language, giving the reason"),
+    "directory.entry.corrected": _("Corrected a directory entry's words, giving the reason"),
 }
 # For actions without their own wording: the area they belong to.
 AREAS: dict[str, Promise] = {

@@ -97,6 +97,7 @@ def create_demo_directory() -> int:
             hours=hours,
             languages=languages,
             accepts=accepts,
+            language="en",
             organisation=receivers.get(_RECEIVING_KINDS[kind]) if kind in _RECEIVING_KINDS else None,
         )
         for name, number, area, kind, emergency, hours, languages, accepts in DEMO_HOTLINES

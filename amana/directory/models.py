@@ -1,12 +1,18 @@
 """The referral directory: services and hotlines by area and type.
 
-Admins keep it in the Django admin. Lines marked as hotlines feed the public "Who to turn to?"
+Admins keep it in the Django admin, and enter or correct each entry's words in Arabic, English and
+Sorani on the directory's own pages. Lines marked as hotlines feed the public "Who to turn to?"
 page; entries linked to a receiving organisation feed the referral forms.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Organisation
@@ -67,6 +73,11 @@ class Service(models.Model):
         help_text=_("The organisation in amana that receives referrals to this service, if any."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The language its own name, hours, languages and what it accepts are written in; the other
+    # languages' words are ServiceText rows.
+    language = models.CharField(
+        _("written in"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -76,4 +87,82 @@ class Service(models.Model):
         verbose_name_plural = _("services")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.number})" if self.number else self.name
+        name = self.words.name
+        return f"{name} ({self.number})" if self.number else name
+
+    @cached_property
+    def words(self) -> EntryWords:
+        """Its words in the language of the page being made (see EntryWords)."""
+        return words_in(self, get_language() or settings.LANGUAGE_CODE)
+
+
+# The words of an entry that each language may have in its own version.
+TEXT_FIELDS = ("name", "hours", "languages", "accepts")
+
+
+class ServiceText(models.Model):
+    """An entry's words in a language other than the one it was written in."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    name = models.CharField(_("name"), max_length=200)
+    hours = models.CharField(_("hours"), max_length=120, blank=True)
+    languages = models.CharField(_("languages"), max_length=120, blank=True)
+    accepts = models.TextField(_("what it accepts"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "language"], name="one_text_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} ({self.language})"
+
+
+class EntryCorrection(models.Model):
+    """Who entered or corrected an entry's words in a language, which words, when and why.
+
+    The audit log holds the same event in its chain; this row keeps the reason, which the chain
+    never does.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="corrections")
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    fields = models.JSONField(default=list)
+    reason = models.TextField(_("reason"), max_length=1000)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    corrected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-corrected_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"correction {self.pk}"
+
+
+@dataclass(frozen=True)
+class EntryWords:
+    """An entry as a reader sees it: each of its words in her language where they were given, else
+    in the language the entry was written in (``lang`` says which, word by word)."""
+
+    service: Service
+    reader: str
+    name: str
+    hours: str
+    languages: str
+    accepts: str
+    lang: dict[str, str]
+
+    @property
+    def fallback(self) -> bool:
+        """Some of the words shown are not in the reader's language."""
+        return any(getattr(self, field) and self.lang[field] != self.reader for field in TEXT_FIELDS)
+
+
+def words_in(service: Service, language: str) -> EntryWords:
+    """Its words for a reader of ``language``; prefetch the entries' texts when listing many."""
+    own = {field: getattr(service, field) for field in TEXT_FIELDS}
+    version = None
+    if service.language != language:
+        version = next((text for text in service.texts.all() if text.language == language), None)
+    given = {field: getattr(version, field) for field in TEXT_FIELDS if version and getattr(version, field)}
+    lang = {field: language if field in given else service.language for field in TEXT_FIELDS}
+    return EntryWords(service=service, reader=language, lang=lang, **(own | given))

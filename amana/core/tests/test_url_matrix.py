@@ -190,6 +190,8 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/organisations/<int:organisation_id>/settings/signing-key/": (NO_METHOD, MEMBERS),
     "staff/organisations/<int:organisation_id>/settings/signing-key/revoke/": (NO_METHOD, MEMBERS),
     "staff/organisations/<int:organisation_id>/settings/package-naming/": (NO_METHOD, MEMBERS),
+    # A directory entry's words in one language: the admins who keep organisations and members.
+    "staff/directory/<int:service_id>/words/<str:language>/": (MEMBERS, MEMBERS),
     # "View on site": a directory entry has no page of its own, so even a system admin finds nothing.
     "staff/admin/r/<path:content_type_id>/<path:object_id>/": (NO_PAGE, NO_PAGE),
 }
@@ -310,6 +312,7 @@ def _world(personas: Any) -> dict[str, Any]:
             by=personas.caseworker,
         ).reference,
         "service_id": service.pk,
+        "language": "en",
         "group_id": Group.objects.create(name="Example group").pk,
     }
 
