@@ -91,6 +91,7 @@ ACTIONS: dict[str, Promise] = {
     "retention.hold_placed": _("Placed a legal hold on a case"),
     "retention.hold_lifted": _("Lifted a legal hold on a case"),
     "retention.deletion_requested": _("The survivor asked to delete her report"),
+    "retention.deletion_requested_under_duress": _("Deleting the report was asked under the duress code"),
     "case.shredded_on_request": _("A case was destroyed at her request"),
     "case.shredded_at_retention_end": _("A case was destroyed at the end of its retention period"),
     "referral.evidence_downloaded": _("A partner downloaded evidence of a referral"),

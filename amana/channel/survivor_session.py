@@ -160,6 +160,7 @@ class FollowUp:
     duress: bool
     sent: list[SentMessage] = field(default_factory=list)
     choices: list[str] | None = None
+    deletion_requested: bool = False
 
 
 def start_follow_up(session: SessionBase, *, access_id: int, keyring: vault.Keyring | None, duress: bool) -> None:
@@ -188,7 +189,13 @@ def follow_up(session: SessionBase) -> FollowUp | None:
         SentMessage(sender="survivor", author_name="", body=body, created_at=datetime.fromisoformat(at))
         for body, at in data.get("sent", [])
     ]
-    return FollowUp(access_id=int(data["access"]), duress=bool(data["duress"]), sent=sent, choices=data.get("choices"))
+    return FollowUp(
+        access_id=int(data["access"]),
+        duress=bool(data["duress"]),
+        sent=sent,
+        choices=data.get("choices"),
+        deletion_requested=bool(data.get("deletion_requested")),
+    )
 
 
 def keep_sent_under_duress(session: SessionBase, *, body: str, at: datetime) -> None:
@@ -200,6 +207,11 @@ def keep_sent_under_duress(session: SessionBase, *, body: str, at: datetime) -> 
 def keep_choices_under_duress(session: SessionBase, choices: list[str]) -> None:
     """Show the choices saved under the duress code in this visit (they change nothing)."""
     session[FOLLOW_UP] = {**session[FOLLOW_UP], "choices": choices}
+
+
+def keep_deletion_request_under_duress(session: SessionBase) -> None:
+    """Show her request to delete, made under the duress code, as requested for the rest of this visit."""
+    session[FOLLOW_UP] = {**session[FOLLOW_UP], "deletion_requested": True}
 
 
 def show_once(session: SessionBase, value: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from amana.accounts.models import Organisation, Role, User
 from amana.audit.services import record
+from amana.cases import services as case_services
 from amana.cases.models import Case, ClosureDecision, EvidenceFile, Status
 from amana.channel.models import SurvivorAccess
 from amana.referrals.models import Referral
@@ -74,6 +75,15 @@ def request_deletion(*, case: Case) -> None:
     _request, created = DeletionRequest.objects.get_or_create(case=case)
     if created:
         record(actor=None, action="retention.deletion_requested", target=case)
+
+
+@transaction.atomic
+def deletion_requested_under_duress(*, case: Case) -> None:
+    """Asked from a visit opened with her duress code: nothing is deleted. Her case is flagged for
+    her caseworker (entering the code already did so) and the log says what was asked under it."""
+    if not case.duress_suspected:
+        case_services.mark_duress_suspected(case=case)
+    record(actor=None, action="retention.deletion_requested_under_duress", target=case)
 
 
 @transaction.atomic

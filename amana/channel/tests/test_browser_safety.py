@@ -12,6 +12,7 @@ import pytest
 from amana.cases import services as case_services
 from amana.cases.models import CaseMessage, Sender
 from amana.channel import services
+from amana.retention.models import DeletionRequest
 
 from .conftest import STEP_DATA, make_case
 
@@ -83,6 +84,19 @@ def test_the_second_code_shows_what_a_new_case_without_reply_shows(personas, liv
     checked = 'input[name="consents"]:checked'
     assert forced.locator(checked).count() == real.locator(checked).count() == 1
     assert not theirs.consents.filter(given=True, audience="services").exists()
+
+    # And to ask for her report to be deleted: the same notice, then the same "already asked" page.
+    for page in (forced, real):
+        page.get_by_role("link", name="طلب حذف بلاغي").click()
+        page.get_by_role("button", name="نعم، أطلب حذف بلاغي").click()
+        page.wait_for_url(f"{live_server.url}/continue/page/")
+    assert _text(forced) == _text(real)
+    for page in (forced, real):
+        page.get_by_role("link", name="طلب حذف بلاغي").click()
+        page.wait_for_url(f"{live_server.url}/continue/finish/")
+    assert "طلبتِ" in _text(real)
+    assert _text(forced) == _text(real)
+    assert not DeletionRequest.objects.filter(case=theirs).exists()
     real.context.close()
 
 

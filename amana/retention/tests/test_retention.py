@@ -157,6 +157,11 @@ def test_under_the_duress_code_asking_changes_nothing(personas) -> None:
     assert forced.get("/continue/finish/").status_code == 200
     assert forced.post("/continue/finish/").status_code == 302
     assert not DeletionRequest.objects.filter(case=case).exists()
+    # The page then says it was asked, as a real request's would, and her caseworker is told.
+    assert forced.get("/continue/finish/").context["requested"]
+    assert AuditEntry.objects.filter(
+        action="retention.deletion_requested_under_duress", object_id=str(case.pk)
+    ).exists()
 
 
 def test_the_survivor_key_goes_with_the_case(personas) -> None:
