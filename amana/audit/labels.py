@@ -42,6 +42,7 @@ ACTIONS: dict[str, Promise] = {
     "case.handed_over": _("Handed a case over to the NGO"),
     "case.duress_code_used": _("The duress code was used"),
     "case.consent_changed": _("Her sharing choices changed"),
+    "case.consent_recorded": _("Recorded the sharing choices she gave in person, by phone or on a signed form"),
     "case.evidence_added": _("Added evidence to a case"),
     "case.message_from_survivor": _("The survivor wrote a message"),
     "case.message_from_staff": _("Wrote to the survivor"),

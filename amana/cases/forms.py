@@ -13,13 +13,20 @@ from amana.cases.models import (
     CONTACT_NEEDS_PHONE,
     ActionKind,
     ActionStatus,
+    AdultConsent,
     Answer,
+    Audience,
+    ChildAge,
+    ChildAgreement,
     ClosureReason,
+    ConsentGivenHow,
     ConsentHow,
     ContactMethod,
     FollowUpStatus,
     RiskLevel,
+    Scope,
 )
+from amana.cases.services import CHILD_AGES_OF_BAND, CONSENT_CHOICES, ChildConsent, GivenConsent, consent_key
 from amana.channel.forms import NARRATIVE_MAX, ExtortionistForm
 from amana.core.widgets import DateInput, DateTimeInput
 
@@ -253,3 +260,96 @@ class ContactPlanForm(forms.Form):
         if phone and not needs_phone:
             self.add_error("contact_phone", _("Keep no number she did not ask us to call: leave this empty."))
         return cleaned
+
+
+# Her choices in the words staff read: one whole sentence each.
+STAFF_CONSENT_LABELS = {
+    consent_key(Audience.AUTHORITIES, Scope.INCIDENT): _(
+        "The authorities may be told what happened and shown the evidence, without her name."
+    ),
+    consent_key(Audience.AUTHORITIES, Scope.IDENTITY): _("The authorities may be given her name and how to reach her."),
+    consent_key(Audience.SERVICES, Scope.INCIDENT): _(
+        "A support service (psychosocial or legal help) may be told what happened."
+    ),
+    consent_key(Audience.SERVICES, Scope.IDENTITY): _("A support service may be given her name and how to reach her."),
+    consent_key(Audience.STATISTICS, Scope.INCIDENT): _(
+        "Her case may be counted in anonymous figures, never with her name."
+    ),
+}
+WITNESS_MAX_LENGTH = 200
+
+
+class ConsentRecordForm(forms.Form):
+    """The choices she gives a caseworker or supervisor; for a child, who agreed and why.
+
+    ``based_on`` is the newest consent record the form showed: a form opened before another change
+    is refused rather than overwriting it.
+    """
+
+    consents = forms.MultipleChoiceField(
+        label=_("What she agrees may be shared, and with whom"),
+        choices=[(consent_key(a, s), STAFF_CONSENT_LABELS[consent_key(a, s)]) for a, s in CONSENT_CHOICES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave a choice unticked to withdraw it: referrals that rely on it lose their keys at once."),
+        error_messages={"invalid_choice": CHOOSE},
+    )
+    how = _choice(_("How she gave it"), [(value, label) for value, label in ConsentGivenHow.choices if value != "site"])
+    given_at = forms.DateTimeField(
+        label=_("When she gave it"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=DateTimeInput(),
+        error_messages={"required": REQUIRED, "invalid": _("Enter a date and time such as 2025-03-31 10:30.")},
+    )
+    witness = forms.CharField(
+        label=_("Witness (optional, sealed): name and role"),
+        required=False,
+        max_length=WITNESS_MAX_LENGTH,
+        error_messages={"max_length": TOO_LONG},
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={"required": REQUIRED})
+
+    def __init__(self, *args: Any, age_band: str, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("given_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+        super().__init__(*args, **kwargs)
+        ages = CHILD_AGES_OF_BAND.get(age_band)  # type: ignore[call-overload]  # a band value
+        self.is_child = ages is not None
+        if ages is None:
+            return
+        self.fields["child_age"] = _choice(
+            _("Her age"), [(value, label) for value, label in ChildAge.choices if value in ages]
+        )
+        self.fields["child_agreement"] = _choice(_("What she herself gave"), ChildAgreement.choices)
+        self.fields["adult_consent"] = _choice(_("Which adult agreed"), AdultConsent.choices)
+        self.fields["caregiver_left_out_because"] = _note(
+            _("Why involving her caregiver is not safe (sealed; needed when the caregiver is left out)"), rows=2
+        )
+        for name in ("child_age", "child_agreement", "adult_consent"):
+            # Withdrawing everything needs no adult: only what she agrees to asks who agreed.
+            self.fields[name].required = False
+
+    def clean_given_at(self) -> datetime:
+        given_at: datetime = self.cleaned_data["given_at"]
+        if given_at > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("The time she gave her consent cannot be in the future."))
+        return given_at
+
+    def given(self) -> GivenConsent:
+        data = self.cleaned_data
+        chosen = set(data.get("consents") or [])
+        child = None
+        if self.is_child:
+            child = ChildConsent(
+                age=data.get("child_age") or "",
+                agreement=data.get("child_agreement") or "",
+                adult=data.get("adult_consent") or "",
+                caregiver_left_out_because=data.get("caregiver_left_out_because") or "",
+            )
+        return GivenConsent(
+            given=frozenset((a, s) for a, s in CONSENT_CHOICES if consent_key(a, s) in chosen),
+            how=data["how"],
+            given_at=data["given_at"],
+            witness=data.get("witness") or "",
+            child=child,
+        )

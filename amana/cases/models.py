@@ -294,6 +294,70 @@ class Consent(models.Model):
         return f"{self.case_id}:{self.audience}:{self.scope}"
 
 
+class ConsentGivenHow(models.TextChoices):
+    """How she gave the choices a consent record holds."""
+
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    SIGNED_FORM = "signed_form", _("On a signed form")
+    SITE = "site", _("On the site, with her code")
+
+
+class ChildAge(models.TextChoices):
+    """The age groups of "Caring for Child Survivors": who agrees depends on them."""
+
+    UNDER_12 = "under_12", _("Under 12")
+    FROM_12_TO_14 = "12_14", _("12 to 14")
+    FROM_15_TO_17 = "15_17", _("15 to 17")
+
+
+class ChildAgreement(models.TextChoices):
+    CONSENT = "consent", _("She gave her own informed consent")
+    ASSENT = "assent", _("She gave her informed assent")
+    NOT_ABLE = "not_able", _("She is too young to give her assent")
+
+
+class AdultConsent(models.TextChoices):
+    CAREGIVER = "caregiver", _("Her caregiver gave informed consent")
+    TRUSTED_ADULT = "trusted_adult", _("Another trusted adult gave consent, as involving her caregiver is not safe")
+    NONE = "none", _("No adult was involved, as involving her caregiver is not safe")
+
+
+class ConsentRecord(models.Model):
+    """The whole set of sharing choices she gave at one moment, and how.
+
+    Made when she changes them on the site with her code, or when a caseworker or supervisor records
+    what she agreed in person, by phone or on a signed form. The Consent rows hold the choices in
+    force; these records keep who recorded each change, when she gave it and how. The witness and,
+    for a child, why her caregiver was left out are sealed in the care locker.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consent_records")
+    # The "audience.scope" keys she agreed to; everything else she did not (or withdrew).
+    given = models.JSONField(default=list)
+    how = models.CharField(max_length=12, choices=ConsentGivenHow.choices)
+    given_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The recorder's role when recording (caseworker or supervisor): what she reads, never a name.
+    recorded_as = models.CharField(max_length=16, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    has_witness = models.BooleanField(default=False)
+    child_age = models.CharField(max_length=8, choices=ChildAge.choices, blank=True)
+    child_agreement = models.CharField(max_length=8, choices=ChildAgreement.choices, blank=True)
+    adult_consent = models.CharField(max_length=14, choices=AdultConsent.choices, blank=True)
+    details_sealed = models.BinaryField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"consent record {self.pk}"
+
+    @property
+    def by_staff(self) -> bool:
+        return self.how != ConsentGivenHow.SITE
+
+
 class Sender(models.TextChoices):
     SURVIVOR = "survivor", _("Survivor")
     STAFF = "staff", _("Caseworker")

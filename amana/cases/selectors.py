@@ -22,6 +22,8 @@ from amana.cases.models import (
     CaseQuerySet,
     ClosureDecision,
     ClosureRequest,
+    ConsentGivenHow,
+    ConsentRecord,
     EvidenceFile,
     FollowUp,
     FollowUpStatus,
@@ -382,6 +384,17 @@ def _open_rows(case: Case, rows: Any, field: str, keyring: Any) -> list[Opened]:
         sealed = getattr(row, field)
         opened.append(Opened(row, _open_json(case.care_locker, sealed, keyring) if sealed else {}))
     return opened
+
+
+def open_consent_records(case: Case, *, keyring: Any) -> list[Opened]:
+    """Every change of her sharing choices, the newest first, with the witness and any reason opened."""
+    rows = ConsentRecord.objects.filter(case=case).select_related("recorded_by")
+    return _open_rows(case, rows, "details_sealed", keyring)
+
+
+def staff_consent_records(case: Case) -> QuerySet[ConsentRecord]:
+    """What staff recorded with her, for her own page: nothing sealed, nobody's name."""
+    return ConsentRecord.objects.filter(case=case).exclude(how=ConsentGivenHow.SITE)
 
 
 def open_assessments(case: Case, *, keyring: Any) -> list[Opened]:

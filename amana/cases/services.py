@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from django.db import transaction
@@ -15,14 +15,21 @@ from django.utils.translation import gettext_lazy as _
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
 from amana.audit.services import record
 from amana.cases.models import (
+    UNDER_18_AGE_BANDS,
     ActionStatus,
+    AdultConsent,
+    AgeBand,
     Answer,
     Audience,
     Case,
     CaseMessage,
+    ChildAge,
+    ChildAgreement,
     ClosureDecision,
     ClosureRequest,
     Consent,
+    ConsentGivenHow,
+    ConsentRecord,
     EvidenceFile,
     FollowUp,
     FollowUpStatus,
@@ -239,13 +246,14 @@ def set_status(*, case: Case, status: str, by: User) -> None:
     record(actor=by, action=f"case.status_{status}", target=case)
 
 
-@transaction.atomic
-def set_consents(*, case: Case, given: Iterable[tuple[str, str]], by: User | None) -> bool:
-    """Record her current sharing choices; returns whether anything changed.
+def consent_key(audience: str, scope: str) -> str:
+    """One choice as forms and consent records name it, such as "authorities.identity"."""
+    return f"{audience}.{scope}"
 
-    Choices are kept as rows per audience and scope, so a withdrawal keeps when it happened.
-    """
-    wanted = set(given)
+
+def _apply_choices(case: Case, wanted: set[tuple[str, str]], by: User | None) -> bool:
+    """Set the choices in force; a withdrawn one takes the keys of every referral that relied on it
+    away at once. Returns whether anything changed."""
     changed = False
     for consent in Consent.objects.select_for_update().filter(case=case):
         should = (consent.audience, consent.scope) in wanted
@@ -254,10 +262,141 @@ def set_consents(*, case: Case, given: Iterable[tuple[str, str]], by: User | Non
             consent.save(update_fields=["given", "changed_at"])
             changed = True
     if changed:
-        record(actor=by, action="case.consent_changed", target=case)
-        # A withdrawn choice takes the keys of every referral that relied on it away at once.
         referrals.apply_consent_change(case=case, by=by)
     return changed
+
+
+def _keys(given: Iterable[tuple[str, str]]) -> list[str]:
+    wanted = set(given)
+    return [consent_key(audience, scope) for audience, scope in CONSENT_CHOICES if (audience, scope) in wanted]
+
+
+@transaction.atomic
+def set_consents(*, case: Case, given: Iterable[tuple[str, str]], by: User | None) -> bool:
+    """Record her current sharing choices, made on the site with her code; returns whether anything changed.
+
+    Choices are kept as rows per audience and scope, so a withdrawal keeps when it happened, and each
+    change leaves a consent record.
+    """
+    wanted = set(given)
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    changed = _apply_choices(case, wanted, by)
+    if changed:
+        ConsentRecord.objects.create(
+            case=case,
+            given=_keys(wanted),
+            how=ConsentGivenHow.SITE,
+            given_at=timezone.now(),
+            details_sealed=_seal_json(case.care_locker, {}),
+        )
+        record(actor=by, action="case.consent_changed", target=case)
+    return changed
+
+
+@dataclass(frozen=True)
+class ChildConsent:
+    """Who agreed for a girl under 18, as "Caring for Child Survivors" asks (see DESIGN, Children)."""
+
+    age: str
+    agreement: str
+    adult: str
+    caregiver_left_out_because: str = ""
+
+
+@dataclass(frozen=True)
+class GivenConsent:
+    """What she agreed to with a member of staff, and how."""
+
+    given: frozenset[tuple[str, str]]
+    how: str
+    given_at: datetime
+    witness: str = ""
+    child: ChildConsent | None = None
+
+
+def is_child(case: Case) -> bool:
+    return case.age_band in UNDER_18_AGE_BANDS
+
+
+# The age groups a case's age band allows.
+CHILD_AGES_OF_BAND = {
+    AgeBand.UNDER_15: (ChildAge.UNDER_12, ChildAge.FROM_12_TO_14),
+    AgeBand.FROM_15_TO_17: (ChildAge.FROM_15_TO_17,),
+}
+
+
+def _child_refusal(case: Case, child: ChildConsent | None) -> Any:
+    """Why this child's consent is not enough, as a sentence for the form; None when it is.
+
+    Under 12: her caregiver consents (and she assents where she can). 12 to 14: she assents, and her
+    caregiver consents, or another trusted adult where involving the caregiver is not safe. 15 to
+    17: her own informed consent; where she is not mature enough, her assent and an adult's consent
+    as at 12 to 14. Whenever her caregiver is left out, the reason is recorded.
+    """
+    if child is None or child.age not in CHILD_AGES_OF_BAND.get(case.age_band, ()):  # type: ignore[call-overload]  # a band value
+        return _("Say how old she is: the case's age band decides which age groups fit.")
+    if child.age == ChildAge.UNDER_12 and child.adult != AdultConsent.CAREGIVER:
+        return _("Under 12, her caregiver's informed consent is needed, with her assent where she can give it.")
+    if child.age != ChildAge.UNDER_12 and child.agreement == ChildAgreement.NOT_ABLE:
+        return _("From 12, her own informed assent or consent is needed: record it with her.")
+    on_her_own = child.age == ChildAge.FROM_15_TO_17 and child.agreement == ChildAgreement.CONSENT
+    if not on_her_own and child.adult == AdultConsent.NONE:
+        return _(
+            "Her assent is not enough alone: her caregiver's consent is needed, or another trusted adult's "
+            "where involving the caregiver is not safe."
+        )
+    if child.adult != AdultConsent.CAREGIVER and not child.caregiver_left_out_because.strip():
+        return _("Say why involving her caregiver is not safe: it is recorded with her consent.")
+    return None
+
+
+@transaction.atomic
+def record_consent(*, case: Case, consent: GivenConsent, based_on: int, by: User) -> ConsentRecord:
+    """Record the choices she gave a caseworker or supervisor in person, by phone or on a signed form.
+
+    Steps: refuse on a closed case; lock the case and refuse when her choices were recorded again
+    since the form was opened (``based_on`` is the latest record it showed); refuse a time in the
+    future; for a child, refuse unless the right people agreed for her age; set the choices in force
+    exactly as her own change on the site would (a withdrawal revokes referral keys at once); keep
+    the record, the witness and any reason sealed in the care locker; audit it (never its content).
+    """
+    _refuse_if_closed(case)
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    if latest_consent_record_id(case) != based_on:
+        raise StepRefused(
+            _("Her choices were recorded again while this form was open. Read them below and record hers again.")
+        )
+    if consent.given_at > timezone.now() + timedelta(minutes=5):
+        raise StepRefused(_("The time she gave her consent cannot be in the future."))
+    child = consent.child if is_child(case) else None
+    if is_child(case) and consent.given:
+        refusal = _child_refusal(case, child)
+        if refusal:
+            raise StepRefused(refusal)
+    _apply_choices(case, set(consent.given), by)
+    details = {"witness": consent.witness.strip()}
+    if child is not None:
+        details["caregiver_left_out_because"] = child.caregiver_left_out_because.strip()
+    made = ConsentRecord.objects.create(
+        case=case,
+        given=_keys(consent.given),
+        how=consent.how,
+        given_at=consent.given_at,
+        recorded_by=by,
+        recorded_as=Role.SUPERVISOR if by.has_role(Role.SUPERVISOR) else Role.CASEWORKER,
+        has_witness=bool(consent.witness.strip()),
+        child_age=child.age if child else "",
+        child_agreement=child.agreement if child else "",
+        adult_consent=child.adult if child else "",
+        details_sealed=_seal_json(case.care_locker, details),
+    )
+    record(actor=by, action="case.consent_recorded", target=case)
+    return made
+
+
+def latest_consent_record_id(case: Case) -> int:
+    """The newest consent record of the case (0 for none): a form that showed another is stale."""
+    return ConsentRecord.objects.filter(case=case).order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 @transaction.atomic

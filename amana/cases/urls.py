@@ -18,6 +18,7 @@ urlpatterns = [
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/incident/", views.incident, name="incident"),
     path("<str:reference>/contact-plan/", views.contact_plan, name="contact_plan"),
+    path("<str:reference>/consent/", views.consent, name="consent"),
     path("<str:reference>/assessment/", views.assessment, name="assessment"),
     path("<str:reference>/plan/", views.plan, name="plan"),
     path("<str:reference>/plan/<int:action_id>/", views.finish_action, name="finish_action"),

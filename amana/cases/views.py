@@ -26,9 +26,11 @@ from amana.accounts.models import Role
 from amana.cases import selectors, services
 from amana.cases.forms import (
     RISK_QUESTIONS,
+    STAFF_CONSENT_LABELS,
     AssignForm,
     ClosureDecisionForm,
     ClosureRequestForm,
+    ConsentRecordForm,
     ContactPlanForm,
     FinishActionForm,
     FollowUpForm,
@@ -338,6 +340,60 @@ def contact_plan(request: HttpRequest, reference: str, *, keyring: Any) -> HttpR
             )
         return _step(request, reference, keyring, "cases/contact_plan.html", _contact_plan, {"form": form}, 400)
     return _step(request, reference, keyring, "cases/contact_plan.html", _contact_plan, {"form": form})
+
+
+@dataclass(frozen=True)
+class ConsentShown:
+    row: Any
+    sealed: dict[str, Any]
+    given: list[str]
+
+
+def _consent_history(case: Any, *, keyring: Any) -> list[ConsentShown]:
+    """Each change of her choices, newest first: what she agreed to in words, the witness opened."""
+    return [
+        ConsentShown(
+            row=item.row,
+            sealed=item.data,
+            given=[str(label) for key, label in STAFF_CONSENT_LABELS.items() if key in item.row.given],
+        )
+        for item in selectors.open_consent_records(case, keyring=keyring)
+    ]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@require_roles(*CASE_ROLES)
+@with_keyring
+def consent(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    """Record the choices she gives in person, by phone or on a signed form; they act as her own
+    change on the site would. A form opened before another change is refused, and shown again."""
+    case = selectors.get_case_for(_user(request), reference)
+    current = [services.consent_key(c.audience, c.scope) for c in case.consents.all() if c.given]
+    shown = [str(label) for key, label in STAFF_CONSENT_LABELS.items() if key in current]
+    latest = services.latest_consent_record_id(case)
+    if request.method == "POST":
+        form = ConsentRecordForm(request.POST, age_band=case.age_band)
+        if form.is_valid():
+            try:
+                services.record_consent(
+                    case=case, consent=form.given(), based_on=form.cleaned_data["based_on"], by=_user(request)
+                )
+            except services.StepRefused as refused:
+                # The form keeps what was typed, against the choices in force now (shown on the page).
+                data = request.POST.copy()
+                data["based_on"] = str(latest)
+                form = ConsentRecordForm(data, age_band=case.age_band)
+                form.is_valid()
+                form.add_error(None, str(refused.message))
+            else:
+                messages.success(request, _("Her choices were recorded. Referrals now follow them."))
+                return redirect("cases:consent", reference=case.reference)
+        forms = {"form": form, "current": shown}
+        return _step(request, reference, keyring, "cases/consent.html", _consent_history, forms, 400)
+    form = ConsentRecordForm(initial={"consents": current, "based_on": latest}, age_band=case.age_band)
+    forms = {"form": form, "current": shown}
+    return _step(request, reference, keyring, "cases/consent.html", _consent_history, forms)
 
 
 @never_cache

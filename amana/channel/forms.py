@@ -29,7 +29,7 @@ from amana.cases.models import (
     Since,
     Want,
 )
-from amana.cases.services import CONSENT_CHOICES, Report
+from amana.cases.services import CONSENT_CHOICES, Report, consent_key
 from amana.channel.services import CODE_DIGITS
 from amana.channel.uploads import check_evidence_files
 from amana.core.widgets import MultipleFileField, MultipleFileInput
@@ -238,10 +238,6 @@ class AreaForm(forms.Form):
         choices=[("", _("All areas"))]
         + [(value, label) for value, label in District.choices if value != District.NOT_SAID],
     )
-
-
-def consent_key(audience: str, scope: str) -> str:
-    return f"{audience}.{scope}"
 
 
 CONSENT_LABELS = {

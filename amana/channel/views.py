@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -19,12 +20,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from amana.accounts.models import Role
 from amana.cases import selectors as case_selectors
 from amana.cases import services as case_services
 from amana.cases.forms import MessageForm
-from amana.cases.models import UNDER_18_AGE_BANDS, Channel, Sender, Status
+from amana.cases.models import UNDER_18_AGE_BANDS, AdultConsent, Channel, Sender, Status
 from amana.channel import selectors, services
 from amana.channel.forms import (
+    CONSENT_LABELS,
     STEPS,
     AreaForm,
     CodeForm,
@@ -350,6 +353,43 @@ def _follow_up_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
+# Who recorded her choices and who else agreed, in her words: a role, never a name.
+RECORDED_BY_WORDS: dict[str, Any] = {
+    Role.SUPERVISOR: gettext_lazy("A supervisor"),
+    Role.CASEWORKER: gettext_lazy("Your caseworker"),
+}
+ADULT_WORDS: dict[str, Any] = {
+    AdultConsent.CAREGIVER: gettext_lazy("Your caregiver agreed too."),
+    AdultConsent.TRUSTED_ADULT: gettext_lazy("An adult you trust agreed too."),
+}
+RECORDED_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class RecordedConsent:
+    given_at: Any
+    how: str
+    recorded_by: str
+    has_witness: bool
+    adult: str
+    given: list[str]
+
+
+def _recorded_consents(case: Any) -> list[RecordedConsent]:
+    """The latest choices staff recorded with her, as she reads them (nothing sealed is opened)."""
+    return [
+        RecordedConsent(
+            given_at=row.given_at,
+            how=row.get_how_display(),
+            recorded_by=str(RECORDED_BY_WORDS.get(row.recorded_as, RECORDED_BY_WORDS[Role.CASEWORKER])),
+            has_witness=row.has_witness,
+            adult=str(ADULT_WORDS.get(row.adult_consent, "")),
+            given=[str(label) for key, label in CONSENT_LABELS.items() if key in row.given],
+        )
+        for row in case_selectors.staff_consent_records(case)[:RECORDED_SHOWN]
+    ]
+
+
 def _follow_up_page(
     request: HttpRequest,
     visit: FollowUp,
@@ -365,6 +405,7 @@ def _follow_up_page(
     Under the duress code: exactly the page of a new case with no reply, showing only what was
     sent and chosen in this visit; whoever forced her cannot tell it from a real one.
     """
+    recorded: list[RecordedConsent] = []
     if visit.duress:
         status_words = STATUS_WORDS[Status.NEW]
         conversation: list[Any] = visit.sent
@@ -381,12 +422,14 @@ def _follow_up_page(
             return neutral_home()
         status_words = STATUS_WORDS[case.status]
         given = visit.choices or [consent_key(c.audience, c.scope) for c in case.consents.all() if c.given]
+        recorded = _recorded_consents(case)
     context = {
         "status_words": status_words,
         "conversation": conversation,
         "reply_form": reply_form or MessageForm(),
         "evidence_form": evidence_form or EvidenceForm(),
         "consent_form": consent_form or ConsentForm(initial={"consents": given}),
+        "recorded": recorded,
         "page_url": reverse("channel:follow_up"),
     }
     return render(request, "channel/follow_up.html", context, status=status)

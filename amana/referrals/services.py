@@ -280,12 +280,14 @@ def withdraw(*, referral: Referral, by: User) -> None:
 def apply_consent_change(*, case: Case, by: User | None) -> int:
     """Revoke what her changed choices no longer allow, on every referral of the case whatever its status.
 
-    A finished referral (done, declined, closed) should hold nothing already; if it still does, it
-    loses it now. Grants made under a supervisor's emergency override never relied on her choices:
-    they end when the override's short time runs out (``end_override``). An open referral left with
-    nothing granted is closed. Returns the grants revoked.
+    Her choices change on the site with her code (``by`` None) or as she tells a member of staff
+    (``by`` who recorded it): either way the withdrawal is hers. A finished referral (done, declined,
+    closed) should hold nothing already; if it still does, it loses it now. Grants made under a
+    supervisor's emergency override never relied on her choices: they end when the override's short
+    time runs out (``end_override``). An open referral left with nothing granted is closed. Returns
+    the grants revoked.
     """
-    because = RevokedBecause.SURVIVOR if by is None else RevokedBecause.CASEWORKER
+    because = RevokedBecause.SURVIVOR
     revoked = 0
     referrals = _holding_keys(Referral.objects.filter(case=case)).select_related(
         "case", "organisation", "exchange_locker"

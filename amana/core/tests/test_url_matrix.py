@@ -110,6 +110,7 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/cases/<str:reference>/assign/": (NO_METHOD, SUPERVISOR),
     "staff/cases/<str:reference>/incident/": (CASE, CASE),
     "staff/cases/<str:reference>/contact-plan/": (CASE, CASE),
+    "staff/cases/<str:reference>/consent/": (CASE, CASE),
     "staff/cases/<str:reference>/assessment/": (CASE, CASE),
     "staff/cases/<str:reference>/plan/": (CASE, CASE),
     "staff/cases/<str:reference>/plan/<int:action_id>/": (NO_METHOD, CASE),
