@@ -25,6 +25,7 @@ from amana.cases.models import (
     FollowUpStatus,
     RiskLevel,
     Scope,
+    TechnologyFacilitated,
 )
 from amana.cases.services import CHILD_AGES_OF_BAND, CONSENT_CHOICES, ChildConsent, GivenConsent, consent_key
 from amana.channel.forms import NARRATIVE_MAX, ExtortionistForm
@@ -227,12 +228,17 @@ class IncidentForm(ExtortionistForm):
         widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
         error_messages={"max_length": TOO_LONG},
     )
+    technology_facilitated = _choice(_("Was it done through technology?"), TechnologyFacilitated.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["perpetrator_phones"].label = _("Phone numbers of the extortionist")
         self.fields["perpetrator_accounts"].label = _("Accounts of the extortionist")
-        self.order_fields(["narrative", "perpetrator_phones", "perpetrator_accounts"])
+        self.fields["technology_facilitated"].help_text = _(
+            "For the GBVIMS classification: phones, messages, apps, social media or the internet were used"
+            " to threaten or harm her. Record what she told you; do not assume it from the platform."
+        )
+        self.order_fields(["narrative", "perpetrator_phones", "perpetrator_accounts", "technology_facilitated"])
 
 
 class ContactPlanForm(forms.Form):

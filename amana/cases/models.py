@@ -56,6 +56,15 @@ class Published(models.TextChoices):
     UNKNOWN = "unknown", _("I do not know")
 
 
+class TechnologyFacilitated(models.TextChoices):
+    """GBVIMS: whether the incident was carried out through technology, as the caseworker records it
+    (never assumed from the platform she named)."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_RECORDED = "not_recorded", _("Not recorded")
+
+
 class District(models.TextChoices):
     QAYYARAH = "qayyarah", _("Qayyarah")
     HAMMAM_AL_ALIL = "hammam_al_alil", _("Hammam al-Alil")
@@ -197,6 +206,12 @@ class Case(models.Model):
     platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
     demands = models.JSONField(_("what is demanded"), default=list)
     published = models.CharField(_("anything published"), max_length=8, choices=Published.choices)
+    technology_facilitated = models.CharField(
+        _("technology-facilitated"),
+        max_length=12,
+        choices=TechnologyFacilitated.choices,
+        default=TechnologyFacilitated.NOT_RECORDED,
+    )
     district = models.CharField(_("district"), max_length=16, choices=District.choices)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices)
     month_reported = models.DateField(_("month reported"))

@@ -442,12 +442,18 @@ def update_incident(*, case: Case, changes: dict[str, Any], keyring: vault.Keyri
     """Re-seal what happened with the caseworker's corrections and rebuild the blind indexes.
 
     Steps: open the current incident, apply the changed keys, seal it to the incident locker's
-    current key, make the case's blind indexes those of the new identifiers, record the change.
+    current key, keep the technology-facilitated context (a plain figure for GBVIMS, naming no one)
+    in its column, make the case's blind indexes those of the new identifiers, record the change.
     """
+    changes = dict(changes)
+    fields = ["incident_sealed", "updated_at"]
+    if "technology_facilitated" in changes:
+        case.technology_facilitated = changes.pop("technology_facilitated")
+        fields.append("technology_facilitated")
     sealed = vault.open_text(case.incident_locker, bytes(case.incident_sealed), keyring=keyring)
     incident: dict[str, Any] = {**json.loads(sealed), **changes}
     case.incident_sealed = _seal_json(case.incident_locker, incident)
-    case.save(update_fields=["incident_sealed", "updated_at"])
+    case.save(update_fields=fields)
     matching.index_incident(case=case, incident=incident)
     record(actor=by, action="case.incident_edited", target=case)
 

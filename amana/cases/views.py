@@ -425,6 +425,7 @@ def incident(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespo
         }
     except VaultError:
         initial = {}
+    initial["technology_facilitated"] = case.technology_facilitated
     return _step(
         request,
         reference,

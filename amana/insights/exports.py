@@ -107,7 +107,8 @@ def xlsx_bytes(figures: Figures) -> bytes:
 def gbvims_rows(figures: Figures) -> Iterator[list[Any]]:
     """The GBVIMS table as a focal point reads it: the six core types, by technology-facilitated context.
 
-    Types and contexts that cannot occur in what amana records are true zeros, never hidden.
+    Types that cannot occur in what amana records are true zeros, never hidden; the context is what the
+    caseworker recorded at intake.
     """
     grid = figures.table("incident_type")
     contexts = list(TechnologyContext)

@@ -17,10 +17,10 @@ What a case records (the plain columns ``demands`` and ``published``) maps as fo
   columns: no plain column records them, so they are always counted as zero here.
 
 The technology-facilitated context is a fact to be recorded about the incident, not something to
-be assumed from the platform she named. amana's case record has no such question yet, so every case
-is counted under "not recorded"; "yes" and "no" are structural zeros until it does. The four types
-never inferred are structural zeros too: shown as 0 (they cannot occur in what amana records), never
-hidden, and never a reason to hide another figure.
+be assumed from the platform she named: the caseworker answers it at intake (the case's plain
+column ``technology_facilitated``: yes, no, or not recorded until she does). The four types never
+inferred are structural zeros: shown as 0 (they cannot occur in what amana records), never hidden,
+and never a reason to hide another figure.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from amana.cases.models import Published
+from amana.cases.models import Published, TechnologyFacilitated
 
 
 class IncidentType(models.TextChoices):
@@ -58,9 +58,9 @@ def incident_type_q(kind: str) -> models.Q:
 
 
 class TechnologyContext(models.TextChoices):
-    YES = "yes", _("Technology-facilitated")
-    NO = "no", _("Not technology-facilitated")
-    NOT_RECORDED = "not_recorded", _("Technology-facilitated context not recorded")
+    YES = TechnologyFacilitated.YES.value, _("Technology-facilitated")
+    NO = TechnologyFacilitated.NO.value, _("Not technology-facilitated")
+    NOT_RECORDED = TechnologyFacilitated.NOT_RECORDED.value, _("Technology-facilitated context not recorded")
 
 
 # Types no plain column records: always zero (see the module docstring).

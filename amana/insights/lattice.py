@@ -93,7 +93,17 @@ def _case_cells(contents: Contents, organisation: Organisation, month: date) -> 
         .filter(month_reported__lte=month)
         .exclude(pk__in=_uncounted("case"))
         .annotate(urgent_now=ExpressionWrapper(urgent(), output_field=models.BooleanField()))
-        .values_list("pk", "month_reported", "channel", "platform", "district", "age_band", "urgent_now", "published")
+        .values_list(
+            "pk",
+            "month_reported",
+            "channel",
+            "platform",
+            "district",
+            "age_band",
+            "urgent_now",
+            "published",
+            "technology_facilitated",
+        )
     )
     rows = list(cases)
     repeated = set(
@@ -105,7 +115,7 @@ def _case_cells(contents: Contents, organisation: Organisation, month: date) -> 
             .values("blind_index"),
         ).values_list("case_id", flat=True)
     )
-    for pk, reported, channel, platform, district, age_band, urgent_now, published in rows:
+    for pk, reported, channel, platform, district, age_band, urgent_now, published, technology in rows:
         late = reported < month
         kind = str(incident_type(demands=[], published=published))
         for area in ("", district):
@@ -114,7 +124,7 @@ def _case_cells(contents: Contents, organisation: Organisation, month: date) -> 
             contents.add(("platform", area, "", platform, late), "case", pk)
             contents.add(("age_band", area, "", age_band, late), "case", pk)
             contents.add(("urgent", area, "", "urgent" if urgent_now else "not_urgent", late), "case", pk)
-            contents.add(("incident_type", area, kind, TechnologyContext.NOT_RECORDED, late), "case", pk)
+            contents.add(("incident_type", area, kind, TechnologyContext(technology), late), "case", pk)
             if pk in repeated:
                 contents.add(("repeat", area, "", "", late), "case", pk)
         contents.add(("district", "", "", district, late), "case", pk)

@@ -95,13 +95,12 @@ class TableSpec:
     row_hxl: str = ""
     exact: bool = False
     structural_rows: frozenset[str] = frozenset()
-    structural_columns: frozenset[str] = frozenset()
 
     def cells(self) -> list[tuple[str, str]]:
         return [(row.key, column.key) for row in (self.rows or [Heading("", "")]) for column in self.columns]
 
     def structural(self, row: str, column: str) -> bool:
-        return row in self.structural_rows or column in self.structural_columns
+        return row in self.structural_rows
 
 
 def specs() -> list[TableSpec]:
@@ -156,7 +155,6 @@ def specs() -> list[TableSpec]:
             row_hxl="#indicator+gbvims+type",
             by_area=True,
             structural_rows=STRUCTURAL_TYPES,
-            structural_columns=frozenset({TechnologyContext.YES.value, TechnologyContext.NO.value}),
         ),
         TableSpec(
             "repeat",

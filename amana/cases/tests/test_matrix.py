@@ -34,7 +34,7 @@ def _actions(ref: str, team_ref: str, ids: dict[str, int], personas: Any) -> lis
     assessment = dict.fromkeys(
         ("immediate_danger", "family_violence", "self_harm", "images_published", "knows_family"), "no"
     )
-    incident = {"narrative": "x", "perpetrator_phones": "", "perpetrator_accounts": ""}
+    incident = {"narrative": "x", "perpetrator_phones": "", "perpetrator_accounts": "", "technology_facilitated": "yes"}
     plan = {"kind": "legal", "details": "x", "consent_how": "verbal", "informed": "on"}
     return [
         ("queue", "get", "/staff/cases/", {}),

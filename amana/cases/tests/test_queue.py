@@ -130,6 +130,7 @@ def test_editing_the_incident_re_seals_it_and_rebuilds_the_indexes(personas, log
         "narrative": "Now also on Instagram (example).",
         "perpetrator_phones": "",
         "perpetrator_accounts": "instagram.com/new_example",
+        "technology_facilitated": "yes",
     }
     assert client.post(url, data).status_code == 302
     case.refresh_from_db()
@@ -151,7 +152,12 @@ def test_editing_the_incident_re_seals_it_and_rebuilds_the_indexes(personas, log
 def test_a_colleague_cannot_edit_what_happened_in_a_case_assigned_to_another(personas, login, other_caseworker) -> None:
     case, _ = assigned_case(personas)
     services.assign_case(case=case, caseworker=personas.caseworker, by=personas.supervisor)
-    data = {"narrative": "changed", "perpetrator_phones": "", "perpetrator_accounts": ""}
+    data = {
+        "narrative": "changed",
+        "perpetrator_phones": "",
+        "perpetrator_accounts": "",
+        "technology_facilitated": "no",
+    }
     assert login(other_caseworker).post(f"/staff/cases/{case.reference}/incident/", data).status_code == 404
     assert (
         "He says he will send"

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.utils import translation
 
-from amana.cases.models import Published
+from amana.cases.models import Published, TechnologyFacilitated
 from amana.insights.gbvims import STRUCTURAL_TYPES, IncidentType, incident_type
 from amana.insights.tests.conftest import counted_cases, release_months
 
@@ -44,7 +44,13 @@ def test_it_lists_all_six_core_types() -> None:
 def test_its_export_lists_the_six_types_and_prints_structural_zeros_as_zeros(personas, login) -> None:
     # 54 cases over seven months, as in the report that hid 87 % of its cells.
     for month in range(1, 8):
-        counted_cases(personas.ngo, 6, published=Published.UNKNOWN, month_reported=date(2025, month, 1))
+        counted_cases(
+            personas.ngo,
+            6,
+            published=Published.UNKNOWN,
+            technology_facilitated=TechnologyFacilitated.NOT_RECORDED,
+            month_reported=date(2025, month, 1),
+        )
         counted_cases(personas.ngo, 1 + month % 2, published=Published.YES, month_reported=date(2025, month, 1))
     release_months(personas.ngo, date(2025, 1, 1), date(2025, 7, 1))
     client = login(personas.me_officer)
@@ -58,12 +64,34 @@ def test_its_export_lists_the_six_types_and_prints_structural_zeros_as_zeros(per
     assert rows[8][0] == "Total" and rows[8][-1] == "total"
     recorded = header.index("Technology-facilitated context not recorded")
     for row, kind in zip(body, IncidentType, strict=True):
-        # "Yes" and "no" are never assumed from the platform: nothing records them yet.
-        assert row[1] == row[2] == "0"
         if kind in STRUCTURAL_TYPES:
             assert row[1:5] == ["0", "0", "0", "0"]
     psychological = body[list(IncidentType).index(IncidentType.PSYCHOLOGICAL)]
     # 42 cases: released with noise, and with so many people never hidden.
     assert int(psychological[recorded]) >= 20
-    hidden = sum(cell == "<5" for row in body for cell in row[1:4])
+    # Every case here has the context not recorded; the true zeros beside them may be hidden.
+    hidden = sum(row[recorded] == "<5" for row in body)
     assert hidden <= 1
+
+
+def test_its_export_counts_the_technology_facilitated_context_the_caseworker_recorded(personas, login) -> None:
+    for month in range(1, 4):
+        reported = date(2025, month, 1)
+        counted_cases(personas.ngo, 9, technology_facilitated=TechnologyFacilitated.YES, month_reported=reported)
+        counted_cases(personas.ngo, 8, technology_facilitated=TechnologyFacilitated.NO, month_reported=reported)
+        # Recorded "yes" although the platform says nothing of it, and left unrecorded on WhatsApp.
+        counted_cases(
+            personas.ngo, 7, platform="other", technology_facilitated=TechnologyFacilitated.YES, month_reported=reported
+        )
+        counted_cases(personas.ngo, 6, platform="whatsapp", month_reported=reported)
+    release_months(personas.ngo, date(2025, 1, 1), date(2025, 3, 1))
+    client = login(personas.me_officer)
+    client.cookies["django_language"] = "en"
+    response = client.get("/staff/insights/export.gbvims", {"first": "2025-01", "last": "2025-03"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, body = rows[0], rows[2:8]
+    psychological = dict(zip(header, body[list(IncidentType).index(IncidentType.PSYCHOLOGICAL)], strict=True))
+    # 48 recorded yes, 24 recorded no, 18 not recorded: each month's cell released with keyed noise.
+    assert 30 <= int(psychological["Technology-facilitated"]) <= 66
+    assert 6 <= int(psychological["Not technology-facilitated"]) <= 42
+    assert 5 <= int(psychological["Technology-facilitated context not recorded"]) <= 36

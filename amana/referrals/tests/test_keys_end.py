@@ -81,7 +81,12 @@ def test_withdrawal_after_a_liaison_was_done_leaves_the_police_nothing(personas,
     assert police.post(f"{base}/done/", {"text": "Handled (example)."}).status_code == 302
     _withdraw_everything(code)
     ngo = login(personas.caseworker)
-    edit = {"narrative": EDIT_AFTER, "perpetrator_phones": "07700000000", "perpetrator_accounts": ""}
+    edit = {
+        "narrative": EDIT_AFTER,
+        "perpetrator_phones": "07700000000",
+        "perpetrator_accounts": "",
+        "technology_facilitated": "yes",
+    }
     assert ngo.post(f"/staff/cases/{case.reference}/incident/", edit).status_code == 302
 
     page = _portal(login, personas.liaison, referral)
