@@ -7,7 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from amana.accounts.models import ROLE_ORGANISATION_KINDS, Organisation, OrganisationKind, Role, User
+from amana.accounts.models import ROLE_ORGANISATION_KINDS, FirstScreen, Organisation, OrganisationKind, Role, User
 
 # Arabic-Indic and Extended Arabic-Indic (Persian) digits, as phones in Iraq type them.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -248,6 +248,18 @@ class RevokeSigningKeyForm(forms.Form):
     def __init__(self, *args: Any, key_ids: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = [(key_id, key_id) for key_id in key_ids]  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class FirstScreenForm(forms.Form):
+    first_screen = forms.ChoiceField(
+        label=_("What the public site shows first"),
+        choices=FirstScreen.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose one of the two pages."),
+            "invalid_choice": _("Choose one of the two pages."),
+        },
+    )
 
 
 class PackageNamingForm(forms.Form):

@@ -38,6 +38,13 @@ ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
 }
 
 
+class FirstScreen(models.TextChoices):
+    """What the public site's home page shows first (the choice of the NGO receiving its reports)."""
+
+    EXPLICIT = "explicit", _("The page about digital extortion, with the button to ask for help")
+    NEUTRAL = "neutral", _("A page of community and health information, with one plain link to ask for help")
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
@@ -50,6 +57,10 @@ class Organisation(models.Model):
         _("days within which a reply can be expected"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    # On a phone that someone else may look at, a first screen that says nothing of extortion.
+    first_screen = models.CharField(
+        _("what the public site shows first"), max_length=8, choices=FirstScreen.choices, default=FirstScreen.EXPLICIT
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -315,6 +315,14 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
 
 
 @transaction.atomic
+def set_first_screen(*, actor: User, organisation: Organisation, first_screen: str) -> None:
+    """What the public home page shows first when this NGO receives the site's reports."""
+    organisation.first_screen = first_screen
+    organisation.save(update_fields=["first_screen"])
+    record(actor=actor, action="organisation.first_screen_changed", target=organisation)
+
+
+@transaction.atomic
 def set_package_naming(*, actor: User, organisation: Organisation, name_staff: bool) -> None:
     """Whether the organisation's evidence packages name staff, or only their roles, in each file's custody."""
     organisation.packages_name_staff = name_staff

@@ -1,4 +1,5 @@
-"""An organisation's settings: its keys for signing evidence packages, and what packages say about staff."""
+"""An organisation's settings: its keys for signing evidence packages, what packages say about staff,
+and what the public site shows first."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from amana.accounts import services
 from amana.accounts.access import require_roles
-from amana.accounts.forms import PackageNamingForm, RevokeSigningKeyForm
-from amana.accounts.models import Organisation
+from amana.accounts.forms import FirstScreenForm, PackageNamingForm, RevokeSigningKeyForm
+from amana.accounts.models import Organisation, OrganisationKind
 from amana.accounts.organisation_views import ADMIN_ROLES
 from amana.accounts.selectors import get_organisation_for
 from amana.vault import services as vault
@@ -33,6 +34,11 @@ def _page(request: HttpRequest, organisation: Organisation, status: int = 200, *
         or RevokeSigningKeyForm(key_ids=[key.key_id_text for key in keys if key.revoked_from is None]),
         "naming_form": forms.get("naming_form")
         or PackageNamingForm(initial={"packages_name_staff": organisation.packages_name_staff}),
+        # Only an NGO receives the site's reports, so only its choice can be shown to her.
+        "first_screen_form": forms.get("first_screen_form")
+        or FirstScreenForm(initial={"first_screen": organisation.first_screen})
+        if organisation.kind == OrganisationKind.NGO
+        else None,
     }
     return render(request, "accounts/organisation_settings.html", context, status=status)
 
@@ -88,4 +94,22 @@ def package_naming(request: HttpRequest, organisation_id: int) -> HttpResponse:
         name_staff=form.cleaned_data["packages_name_staff"],
     )
     messages.success(request, _("Saved. New packages follow this choice."))
+    return redirect("accounts:organisation_settings", organisation_id=organisation.pk)
+
+
+@require_POST
+@require_roles(*ADMIN_ROLES)
+def first_screen(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = get_organisation_for(request.user, organisation_id)  # type: ignore[arg-type]
+    if organisation.kind != OrganisationKind.NGO:
+        raise Http404
+    form = FirstScreenForm(request.POST)
+    if not form.is_valid():
+        return _page(request, organisation, status=400, first_screen_form=form)
+    services.set_first_screen(
+        actor=request.user,  # type: ignore[arg-type]
+        organisation=organisation,
+        first_screen=form.cleaned_data["first_screen"],
+    )
+    messages.success(request, _("Saved. The public site's home page follows this choice from now on."))
     return redirect("accounts:organisation_settings", organisation_id=organisation.pk)

@@ -31,6 +31,11 @@ urlpatterns = [
         name="revoke_signing_key",
     ),
     path(
+        "organisations/<int:organisation_id>/settings/first-screen/",
+        settings_views.first_screen,
+        name="first_screen",
+    ),
+    path(
         "organisations/<int:organisation_id>/settings/package-naming/",
         settings_views.package_naming,
         name="package_naming",

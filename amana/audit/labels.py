@@ -32,6 +32,7 @@ ACTIONS: dict[str, Promise] = {
     "vault.signing_key_created": _("Made a new key for signing evidence packages"),
     "vault.signing_key_revoked": _("Revoked a key for signing evidence packages"),
     "organisation.package_naming_changed": _("Changed who evidence packages name"),
+    "organisation.first_screen_changed": _("Changed what the public site shows first"),
     "case.created": _("A case was created"),
     "case.opened": _("Opened a case"),
     "case.acted_on_unassigned": _("Acted on a case assigned to someone else"),

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from amana.accounts.models import Organisation, OrganisationKind, User
+from amana.accounts.models import FirstScreen, Organisation, OrganisationKind, User
 from amana.audit.services import record
 from amana.cases import services as cases
 from amana.cases.models import Case
@@ -48,6 +48,14 @@ def receiving_organisation() -> Organisation:
     if organisation is None:
         raise NoReceivingOrganisation
     return organisation
+
+
+def first_screen() -> str:
+    """What the public home page shows first: the receiving NGO's choice, today's page without one."""
+    try:
+        return receiving_organisation().first_screen
+    except NoReceivingOrganisation:
+        return FirstScreen.EXPLICIT
 
 
 # Receipt codes ------------------------------------------------------------------------------

@@ -26,7 +26,9 @@ DRAFT = "amana_draft"
 FOLLOW_UP = "amana_follow_up"
 SHOW_ONCE = "amana_show_once"
 SEEN = "amana_seen"
-SURVIVOR_KEYS = (DRAFT, FOLLOW_UP, SHOW_ONCE, SEEN, SURVIVOR_SESSION_KEY)
+# She followed the neutral first screen's link: the page behind it is hers for this visit only.
+READING = "amana_reading"
+SURVIVOR_KEYS = (DRAFT, FOLLOW_UP, SHOW_ONCE, SEEN, READING, SURVIVOR_SESSION_KEY)
 # Writing the last-seen time at most once a minute keeps ordinary requests from saving the session
 # (a double-sent form must not overwrite what the first send stored).
 SEEN_RESOLUTION = 60
@@ -69,6 +71,14 @@ def forget_when_idle(session: SessionBase) -> None:
     if seen is None or now - seen >= min(SEEN_RESOLUTION, idle // 5) or session.get(IDLE_SECONDS_KEY) != idle:
         session[SEEN] = now
         session[IDLE_SECONDS_KEY] = idle
+
+
+def start_reading(session: SessionBase) -> None:
+    session[READING] = True
+
+
+def reading(session: SessionBase) -> bool:
+    return bool(session.get(READING))
 
 
 def end_visit(session: SessionBase) -> None:

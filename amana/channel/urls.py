@@ -19,4 +19,5 @@ urlpatterns = [
     path("continue/end/", views.end_visit_view, name="end_visit"),
     path("continue/finish/", survivor_views.follow_up_delete, name="follow_up_delete"),
     path("leave/", views.leave, name="leave"),
+    path("more/", views.help_page, name="help"),
 ]

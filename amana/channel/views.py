@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amana.accounts.models import Role
+from amana.accounts.models import FirstScreen, Role
 from amana.cases import selectors as case_selectors
 from amana.cases import services as case_services
 from amana.cases.forms import MessageForm
@@ -49,8 +49,10 @@ from amana.channel.survivor_session import (
     has_follow_up,
     keep_choices_under_duress,
     keep_sent_under_duress,
+    reading,
     show_once,
     start_follow_up,
+    start_reading,
     take_shown_once,
 )
 from amana.channel.uploads import evidence_upload, too_large_names
@@ -87,14 +89,43 @@ def _emergency(district: str = "") -> dict[str, Any]:
 # Information ----------------------------------------------------------------------------------
 
 
-@require_GET
-@survivor_page
-def information(request: HttpRequest) -> HttpResponse:
-    """The public page; with ?area= it lists the lines for her area (and those for every area)."""
+def _information(request: HttpRequest) -> HttpResponse:
+    """The explicit public page; with ?area= it lists the lines for her area (and those for every area)."""
     form = AreaForm(request.GET or None)
     area = form.cleaned_data["area"] if form.is_valid() else ""
-    context = {"hotlines": selectors.hotlines_for(area), "area_form": form if form.is_bound else AreaForm()}
+    context = {
+        "hotlines": selectors.hotlines_for(area),
+        "area_form": form if form.is_bound else AreaForm(),
+        "here": request.path,
+    }
     return render(request, "channel/information.html", context)
+
+
+@require_GET
+@survivor_page
+def home(request: HttpRequest) -> HttpResponse:
+    """The site's root: the first screen the receiving NGO chose (today's explicit page by default,
+    or community and health information with one plain link to ask for help)."""
+    if services.first_screen() == FirstScreen.NEUTRAL:
+        return render(request, "channel/community.html")
+    return _information(request)
+
+
+@require_http_methods(["GET", "POST"])
+@survivor_page
+def help_page(request: HttpRequest) -> HttpResponse:
+    """The explicit page behind the neutral first screen's link.
+
+    The link posts, so that the page belongs to this visit: reached any other way (Back after quick
+    exit, an old tab, a visit gone idle), and under the explicit first screen, the home page is
+    shown instead.
+    """
+    if request.method == "POST":
+        start_reading(request.session)
+        return redirect("channel:help")
+    if services.first_screen() != FirstScreen.NEUTRAL or not reading(request.session):
+        return neutral_home()
+    return _information(request)
 
 
 # The report, one short step at a time ------------------------------------------------------------

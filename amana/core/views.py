@@ -9,13 +9,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from amana.accounts.access import role_labels
-from amana.channel.views import information
+from amana.channel.views import home as public_home
 from amana.core.menu import sections_for
 
 
 def index(request: HttpRequest) -> HttpResponse:
     """The site root is the survivor channel's discreet public entry; staff sign in at /staff/login/."""
-    return information(request)
+    return public_home(request)
 
 
 @require_GET

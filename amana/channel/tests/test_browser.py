@@ -151,14 +151,20 @@ def test_browser_history_reveals_nothing(personas, live_server, browser, tmp_pat
         page.get_by_role("button", name="إرسال الرسالة").click()
     finally:
         context.close()
+    rows = history_of(profile)
+    for url, title in rows:
+        assert not REVEALING.search(url), url
+        assert not REVEALING.search(title or ""), title
+        assert code not in url and code[:8] not in url
+        assert title in ("", "معلومات مجتمعية"), title
+
+
+def history_of(profile: Any) -> list[tuple[str, str]]:
+    """The addresses and titles a browser profile's history kept (at least one)."""
     history = sqlite3.connect(profile / "Default" / "History")
     try:
         rows = history.execute("SELECT url, title FROM urls").fetchall()
     finally:
         history.close()
     assert rows, "the profile recorded no history at all"
-    for url, title in rows:
-        assert not REVEALING.search(url), url
-        assert not REVEALING.search(title or ""), title
-        assert code not in url and code[:8] not in url
-        assert title in ("", "معلومات مجتمعية"), title
+    return rows

@@ -143,17 +143,22 @@ def test_back_after_quick_exit_shows_the_neutral_home_page(personas, live_server
     page.get_by_label("واتساب").check()
     page.get_by_role("link", name="خروج سريع").click()
     page.wait_for_url(neutral_url)
+    seen = back_to_the_start(page, live_server.url, "إلى من ألجأ؟")
+    assert len(seen) >= 2
+
+
+def back_to_the_start(page: Any, base: str, home_heading: str) -> list[str]:
+    """Press Back to the start of the tab's history, checking that each page on the way is the
+    neutral home page (never a step or what she answered); returns the addresses seen."""
     seen = []
     while True:
         page.go_back()
         if page.url == "about:blank":  # the start of this tab's history
-            break
+            return seen
         seen.append(page.url)
-        # Never a step or what she answered: the neutral home page each time.
-        assert page.url == f"{live_server.url}/", seen
+        assert page.url == f"{base}/", seen
         assert page.locator("form.steps").count() == 0
-        assert page.locator("h1").inner_text() == "إلى من ألجأ؟"
-    assert len(seen) >= 2
+        assert page.locator("h1").inner_text() == home_heading
 
 
 def test_end_this_visit_then_a_new_tab_shows_no_message(personas, live_server, context) -> None:

@@ -193,6 +193,7 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/organisations/<int:organisation_id>/settings/package-naming/": (NO_METHOD, MEMBERS),
     # A directory entry's words in one language: the admins who keep organisations and members.
     "staff/directory/<int:service_id>/words/<str:language>/": (MEMBERS, MEMBERS),
+    "staff/organisations/<int:organisation_id>/settings/first-screen/": (NO_METHOD, MEMBERS),
     # "View on site": a directory entry has no page of its own, so even a system admin finds nothing.
     "staff/admin/r/<path:content_type_id>/<path:object_id>/": (NO_PAGE, NO_PAGE),
 }
