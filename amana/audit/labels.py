@@ -51,6 +51,7 @@ ACTIONS: dict[str, Promise] = {
     "case.status_in_progress": _("Marked a case as in progress"),
     "case.status_closed": _("Closed a case"),
     "case.incident_edited": _("Edited what happened"),
+    "case.contact_plan_changed_by_her": _("She changed her safe-contact plan on the site"),
     "case.contact_plan_corrected": _("Changed her safe-contact plan with her"),
     "case.plan_action_added": _("Added a step to her plan"),
     "case.plan_action_planned": _("Planned a step of her plan again"),

@@ -373,6 +373,26 @@ class ConsentRecord(models.Model):
         return self.how != ConsentGivenHow.SITE
 
 
+class ContactPlanChange(models.Model):
+    """A safe-contact plan she chose herself on the site, with her code.
+
+    She holds no key to her identity, so her plan cannot be sealed into it: it is sealed on its own
+    to the identity locker, where whoever holds her identity opens it. The newest one her caseworker
+    has not yet taken into the identity (``taken_in_at``) is her plan in force.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contact_plan_changes")
+    plan_sealed = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    taken_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"contact plan change {self.pk}"
+
+
 class Sender(models.TextChoices):
     SURVIVOR = "survivor", _("Survivor")
     STAFF = "staff", _("Caseworker")

@@ -24,6 +24,7 @@ from amana.cases.models import (
     ClosureRequest,
     ConsentGivenHow,
     ConsentRecord,
+    ContactPlanChange,
     EvidenceFile,
     FollowUp,
     FollowUpStatus,
@@ -100,8 +101,35 @@ def _open_json(locker: Any, sealed: bytes, keyring: Any) -> dict[str, Any]:
     return data
 
 
+# The parts of her identity that make her safe-contact plan.
+CONTACT_PLAN = ("contact_methods", "contact_phone", "safe_times", "if_someone_else_answers")
+
+
 def open_identity(case: Case, *, keyring: Any) -> dict[str, Any]:
-    return _open_json(case.identity_locker, case.identity_sealed, keyring)
+    """Her identity, with the safe-contact plan she last chose herself on the site in force (and
+    ``plan_changed_by_her_at`` saying when) until her caseworker takes it in."""
+    identity = _open_json(case.identity_locker, case.identity_sealed, keyring)
+    latest = (
+        ContactPlanChange.objects.filter(case=case, taken_in_at__isnull=True).order_by("-created_at", "-pk").first()
+    )
+    if latest is not None:
+        plan = _open_json(case.identity_locker, latest.plan_sealed, keyring)
+        identity.update({key: plan[key] for key in CONTACT_PLAN}, plan_changed_by_her_at=latest.created_at)
+    return identity
+
+
+@dataclass(frozen=True)
+class HerPlanChange:
+    plan: dict[str, Any]
+    created_at: datetime
+
+
+def contact_plan_changes_by_her(case: Case, *, keyring: Any) -> list[HerPlanChange]:
+    """Every safe-contact plan she chose herself on the site, the latest first."""
+    return [
+        HerPlanChange(plan=_open_json(case.identity_locker, change.plan_sealed, keyring), created_at=change.created_at)
+        for change in ContactPlanChange.objects.filter(case=case).order_by("-created_at", "-pk")
+    ]
 
 
 def open_incident(case: Case, *, keyring: Any) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
 from amana.audit.services import record
+from amana.cases import selectors
 from amana.cases.models import (
     UNDER_18_AGE_BANDS,
     ActionStatus,
@@ -30,6 +31,7 @@ from amana.cases.models import (
     Consent,
     ConsentGivenHow,
     ConsentRecord,
+    ContactPlanChange,
     EvidenceFile,
     FollowUp,
     FollowUpStatus,
@@ -44,6 +46,7 @@ from amana.cases.models import (
     Status,
 )
 from amana.cases.notifications import notify, notify_supervisors, supervisors_of
+from amana.cases.selectors import CONTACT_PLAN
 from amana.core.references import random_reference
 from amana.evidence import matching
 from amana.referrals import services as referrals
@@ -458,9 +461,6 @@ def update_incident(*, case: Case, changes: dict[str, Any], keyring: vault.Keyri
     record(actor=by, action="case.incident_edited", target=case)
 
 
-CONTACT_PLAN = ("contact_methods", "contact_phone", "safe_times", "if_someone_else_answers")
-
-
 @transaction.atomic
 def correct_contact_plan(
     *, case: Case, plan: dict[str, Any], how: str, reason: str, keyring: vault.Keyring, by: User
@@ -474,9 +474,9 @@ def correct_contact_plan(
     _refuse_if_closed(case)
     if not reason.strip():
         raise StepRefused(_("Give the reason: every correction keeps why it was made."))
-    identity: dict[str, Any] = json.loads(
-        vault.open_text(case.identity_locker, bytes(case.identity_sealed), keyring=keyring)
-    )
+    # The plan in force, hers from the site included: it is the one this change replaces.
+    identity = selectors.open_identity(case, keyring=keyring)
+    identity.pop("plan_changed_by_her_at", None)
     previous = {key: identity.get(key, [] if key == "contact_methods" else "") for key in CONTACT_PLAN}
     changed = {key: plan[key] for key in CONTACT_PLAN}
     if {**previous, "contact_methods": sorted(previous["contact_methods"])} == {
@@ -491,7 +491,22 @@ def correct_contact_plan(
     identity.update(changed, contact_plan_history=history)
     case.identity_sealed = _seal_json(case.identity_locker, identity)
     case.save(update_fields=["identity_sealed", "updated_at"])
+    ContactPlanChange.objects.filter(case=case, taken_in_at__isnull=True).update(taken_in_at=timezone.now())
     record(actor=by, action="case.contact_plan_corrected", target=case)
+
+
+@transaction.atomic
+def change_contact_plan_by_her(*, case: Case, plan: dict[str, Any]) -> None:
+    """Her new safe-contact plan, chosen on her follow-up page with her code.
+
+    She holds no key to her identity, so nothing of it is read: the plan is sealed on its own to
+    the identity locker and is her plan in force from now on (see selectors.open_identity). The
+    change is recorded in the audit log, never its content.
+    """
+    ContactPlanChange.objects.create(
+        case=case, plan_sealed=_seal_json(case.identity_locker, {key: plan[key] for key in CONTACT_PLAN})
+    )
+    record(actor=None, action="case.contact_plan_changed_by_her", target=case)
 
 
 # Notifications: written in cases.notifications, which referrals use too --------------------

@@ -304,17 +304,27 @@ class ContactPlanShown:
     current: dict[str, Any]
     methods: list[str]
     history: list[dict[str, Any]]
+    hers: list[dict[str, Any]]
 
 
 def _contact_plan(case: Any, *, keyring: Any) -> ContactPlanShown:
-    """Her safe-contact plan in force, and every earlier plan with why it changed, the latest first."""
+    """Her safe-contact plan in force, every earlier plan with why it changed, and the plans she
+    chose herself on the site, the latest first."""
     identity = selectors.open_identity(case, keyring=keyring)
     history = [
         {**entry, "methods": _labels(ContactMethod.choices, entry["previous"].get("contact_methods", []))}
         for entry in reversed(identity.get("contact_plan_history", []))
     ]
+    hers = [
+        {
+            "plan": change.plan,
+            "created_at": change.created_at,
+            "methods": _labels(ContactMethod.choices, change.plan["contact_methods"]),
+        }
+        for change in selectors.contact_plan_changes_by_her(case, keyring=keyring)
+    ]
     methods = _labels(ContactMethod.choices, identity.get("contact_methods", []))
-    return ContactPlanShown(current=identity, methods=methods, history=history)
+    return ContactPlanShown(current=identity, methods=methods, history=history, hers=hers)
 
 
 @never_cache

@@ -229,6 +229,13 @@ class ContactForm(StepForm):
         return cleaned
 
 
+class ContactPlanChangeForm(ContactForm):
+    """Her safe-contact plan as she changes it on her follow-up page: the same questions as in her
+    report, without her name (only how and when she may be reached)."""
+
+    name = None  # type: ignore[assignment]  # her name is not part of the plan
+
+
 class AreaForm(forms.Form):
     """Which area's lines to show on the public page (a plain GET form, no account needed)."""
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("continue/write/", views.follow_up_reply, name="follow_up_reply"),
     path("continue/add/", views.follow_up_files, name="follow_up_files"),
     path("continue/choices/", views.follow_up_choices, name="follow_up_choices"),
+    path("continue/reach/", views.follow_up_contact, name="follow_up_contact"),
     path("continue/second/", views.second_code, name="second_code"),
     path("continue/end/", views.end_visit_view, name="end_visit"),
     path("continue/finish/", survivor_views.follow_up_delete, name="follow_up_delete"),

@@ -32,6 +32,7 @@ from amana.channel.forms import (
     AreaForm,
     CodeForm,
     ConsentForm,
+    ContactPlanChangeForm,
     EvidenceForm,
     SecondCodeForm,
     StepForm,
@@ -429,6 +430,7 @@ def _follow_up_page(
     reply_form: MessageForm | None = None,
     evidence_form: EvidenceForm | None = None,
     consent_form: ConsentForm | None = None,
+    contact_form: ContactPlanChangeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """Her case in plain words.
@@ -461,6 +463,8 @@ def _follow_up_page(
         "evidence_form": evidence_form or EvidenceForm(),
         "consent_form": consent_form or ConsentForm(initial={"consents": given}),
         "recorded": recorded,
+        # Always empty: the plan she gave before is not shown again to whoever holds the phone.
+        "contact_form": contact_form or ContactPlanChangeForm(),
         "page_url": reverse("channel:follow_up"),
     }
     return render(request, "channel/follow_up.html", context, status=status)
@@ -526,6 +530,22 @@ def follow_up_choices(request: HttpRequest, visit: FollowUp, access: Any) -> Htt
     else:
         case_services.set_consents(case=access.case, given=form.given(), by=None)
     messages.success(request, _("Your choices were saved."))
+    return redirect("channel:follow_up")
+
+
+@sensitive_post_parameters()
+@require_POST
+@survivor_page
+@_follow_up_only
+def follow_up_contact(request: HttpRequest, visit: FollowUp, access: Any) -> HttpResponse:
+    """Her safe-contact plan, changed with her code; under the duress code it is checked the same
+    way and answered the same way, and nothing is changed."""
+    form = ContactPlanChangeForm(request.POST)
+    if not form.is_valid():
+        return _follow_up_page(request, visit, access, contact_form=form, status=400)
+    if not visit.duress:
+        case_services.change_contact_plan_by_her(case=access.case, plan=form.cleaned_data)
+    messages.success(request, _("How we may contact you was saved. Your caseworker follows it from now on."))
     return redirect("channel:follow_up")
 
 

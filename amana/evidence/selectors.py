@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from amana.accounts.models import Role, User
+from amana.cases import selectors as case_selectors
 from amana.cases.models import Audience, Case, Consent, Scope
 from amana.cases.selectors import get_case_for
 from amana.evidence.identifiers import IdentifierKind
@@ -173,10 +174,8 @@ def open_incident(case: Case, *, keyring: vault.Keyring) -> dict[str, Any]:
 
 
 def open_identity(case: Case, *, keyring: vault.Keyring) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        vault.open_text(case.identity_locker, bytes(case.identity_sealed), keyring=keyring)
-    )
-    return data
+    # With the safe-contact plan in force, hers from the site included.
+    return case_selectors.open_identity(case, keyring=keyring)
 
 
 def when(value: datetime | None) -> str:
