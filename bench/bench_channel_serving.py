@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 
-from amana.channel.tests.conftest import STEP_DATA
+from amana.channel.tests.conftest import STEP_DATA, fill_step
 from amana.channel.tests.visitor import answer_every_step, report_over_http, served_site
 from amana.vault import services as vault
 from conftest import CHROMIUM, CHROMIUM_ARGS
@@ -55,19 +55,6 @@ def _verdict(ok: bool) -> str:
 # 2G -------------------------------------------------------------------------------------------
 
 
-def _fill_step(page: Any, data: dict[str, Any]) -> None:
-    for name, value in data.items():
-        field = page.locator(f'[name="{name}"]').first
-        kind = field.evaluate("(element) => element.type")
-        if kind in ("radio", "checkbox"):
-            for item in value if isinstance(value, list) else [value]:
-                page.locator(f'[name="{name}"][value="{item}"]').check()
-        elif kind.startswith("select"):
-            field.select_option(value)
-        else:
-            field.fill(value)
-
-
 def _report_in_browser(page: Any, base: str) -> tuple[float, int]:
     """Seconds spent waiting for pages from opening the home page to the receipt on screen (her
     reading and typing, here the automation's, left out), and the requests made."""
@@ -85,7 +72,7 @@ def _report_in_browser(page: Any, base: str) -> tuple[float, int]:
     wait_for(lambda: page.goto(f"{base}/"))
     wait_for(lambda: page.locator('button[name="start"]').click())
     for data in STEP_DATA:
-        _fill_step(page, data)
+        fill_step(page, data)
         wait_for(lambda: page.locator('button[name="next"]').click())
     wait_for(lambda: page.locator('button[name="send"]').click())
     page.locator(".receipt-code").wait_for()

@@ -97,23 +97,8 @@ class AboutForm(StepForm):
         _("Are you thinking of harming yourself?"),
         [(YES, _("Yes")), (NO, _("No")), (NOT_SAID, _("I prefer not to say"))],
     )
-
-
-class WhatHappenedForm(StepForm):
-    title = _("What happened")
-    platform = _radio(_("Where is it happening?"), Platform.choices)
-    demands = _checkboxes(_("What is the person asking for?"), Demand.choices, help_text=_("Choose all that apply."))
-    published = _radio(_("Has anything been published or sent to others?"), Published.choices)
-    since = _radio(_("Roughly when did it start?"), Since.choices)
-    narrative = forms.CharField(
-        label=_("Tell us what happened, in your own words (optional)"),
-        required=False,
-        max_length=NARRATIVE_MAX,
-        widget=_textarea(6),
-        error_messages={
-            "max_length": _("Please shorten this to at most %(limit_value)d characters (now %(show_value)d).")
-        },
-    )
+    district = forms.ChoiceField(label=_("Where do you live?"), choices=[("", "—"), *District.choices])
+    age_band = _radio(_("How old are you (or the person you are asking for)?"), AgeBand.choices)
 
 
 def _lines(value: str) -> list[str]:
@@ -126,7 +111,8 @@ def _lines(value: str) -> list[str]:
 
 
 class ExtortionistForm(StepForm):
-    title = _("The person doing this")
+    """The phone numbers and accounts the extortionist uses (asked with what happened)."""
+
     perpetrator_phones = forms.CharField(
         label=_("Phone numbers the person uses (optional)"),
         required=False,
@@ -172,14 +158,28 @@ class ExtortionistForm(StepForm):
         return self._many("perpetrator_accounts", ACCOUNT_MAX)
 
 
-class WhereForm(StepForm):
-    title = _("Where you live and your age")
-    district = forms.ChoiceField(label=_("Where do you live?"), choices=[("", "—"), *District.choices])
-    age_band = _radio(_("How old are you (or the person you are asking for)?"), AgeBand.choices)
+class WhatHappenedForm(ExtortionistForm):
+    title = _("What happened")
+    platform = _radio(_("Where is it happening?"), Platform.choices)
+    demands = _checkboxes(_("What is the person asking for?"), Demand.choices, help_text=_("Choose all that apply."))
+    published = _radio(_("Has anything been published or sent to others?"), Published.choices)
+    since = _radio(_("Roughly when did it start?"), Since.choices)
+    narrative = forms.CharField(
+        label=_("Tell us what happened, in your own words (optional)"),
+        required=False,
+        max_length=NARRATIVE_MAX,
+        widget=_textarea(6),
+        error_messages={
+            "max_length": _("Please shorten this to at most %(limit_value)d characters (now %(show_value)d).")
+        },
+    )
+
+    field_order = ["platform", "demands", "published", "since", "narrative"]
 
 
 class ContactForm(StepForm):
-    title = _("How to reach you safely")
+    """How it is safe to reach her (asked with what she wants)."""
+
     contact_methods = _checkboxes(
         _("How is it safe for us to contact you?"), ContactMethod.choices, help_text=_("Choose all that are safe.")
     )
@@ -273,14 +273,15 @@ class ConsentForm(StepForm):
         return frozenset((a, s) for a, s in CONSENT_CHOICES if consent_key(a, s) in chosen)
 
 
-class WishesForm(ConsentForm):
-    title = _("What you want")
+class WishesForm(ContactForm, ConsentForm):
+    title = _("What you want, and how to reach you")
     wants = _checkboxes(_("What would you like to happen?"), Want.choices, help_text=_("Choose all that you want."))
 
-    field_order = ["wants", "consents"]
+    field_order = ["wants", "contact_methods", "contact_phone", "safe_times", "if_someone_else_answers", "name"]
 
 
-STEPS: list[type[StepForm]] = [AboutForm, WhatHappenedForm, ExtortionistForm, WhereForm, ContactForm, WishesForm]
+# Three pages of questions: each round trip counts on a slow mobile line.
+STEPS: list[type[StepForm]] = [AboutForm, WhatHappenedForm, WishesForm]
 
 
 def report_from_answers(answers: dict[str, Any]) -> Report:

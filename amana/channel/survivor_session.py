@@ -137,12 +137,16 @@ class Draft:
 
     @property
     def urgent(self) -> bool:
-        about = self.answers.get("1") or {}
-        return "yes" in (about.get("danger_now"), about.get("self_harm"))
+        return "yes" in (self._about.get("danger_now"), self._about.get("self_harm"))
 
     @property
     def district(self) -> str:
-        return str((self.answers.get("4") or {}).get("district", ""))
+        return str(self._about.get("district", ""))
+
+    @property
+    def _about(self) -> dict[str, Any]:
+        """The first step's answers: who she is asking for, danger, where she lives, her age."""
+        return self.answers.get("1") or {}
 
     def discard(self) -> None:
         self.session.pop(DRAFT, None)

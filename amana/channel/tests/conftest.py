@@ -20,27 +20,41 @@ from .neutral_site import neutral_site
 ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x0660 + digit) for digit in range(10)))
 # One complete set of answers, step by step, as a browser would send them (fictional).
 STEP_DATA: list[dict[str, Any]] = [
-    {"for_whom": "self", "danger_now": "no", "self_harm": "no"},
+    {"for_whom": "self", "danger_now": "no", "self_harm": "no", "district": "qayyarah", "age_band": "18_24"},
     {
         "platform": "whatsapp",
         "demands": ["money", "images"],
         "published": "no",
         "since": "this_week",
         "narrative": "He says he will send the photos to my brother (example).",
-    },
-    {
         "perpetrator_phones": "0770 000 0000\n" + "07800000000".translate(ARABIC_INDIC),
         "perpetrator_accounts": "@example_account",
     },
-    {"district": "qayyarah", "age_band": "18_24"},
     {
+        "wants": ["talk", "liaison"],
         "contact_methods": ["call"],
         "contact_phone": "0750 000 0000",
         "safe_times": "Mornings (example)",
         "name": "Noor (example)",
+        "consents": ["authorities.incident"],
     },
-    {"wants": ["talk", "liaison"], "consents": ["authorities.incident"]},
 ]
+
+
+def fill_step(page: Any, data: dict[str, Any]) -> None:
+    """Answer one step in a browser page as she would: tick, choose or type each answer."""
+    for name, value in data.items():
+        field = page.locator(f'[name="{name}"]').first
+        kind = field.evaluate("(element) => element.type")
+        if kind in ("radio", "checkbox"):
+            for item in value if isinstance(value, list) else [value]:
+                page.locator(f'[name="{name}"][value="{item}"]').check()
+        elif kind.startswith("select"):
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
 CODE_PATTERN = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4} \d{4})\b")
 
 

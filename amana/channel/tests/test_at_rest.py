@@ -34,8 +34,8 @@ CANARIES = {"name": NAME, "phone": PHONE_TYPED, "perpetrator": PERPETRATOR, "nar
 def canary_steps() -> list[dict[str, object]]:
     steps = copy.deepcopy(STEP_DATA)
     steps[1]["narrative"] = NARRATIVE
-    steps[2]["perpetrator_phones"] = PERPETRATOR
-    steps[4].update({"name": NAME, "contact_phone": PHONE_TYPED})
+    steps[1]["perpetrator_phones"] = PERPETRATOR
+    steps[2].update({"name": NAME, "contact_phone": PHONE_TYPED})
     return steps
 
 

@@ -14,7 +14,7 @@ from amana.cases.models import CaseMessage, Sender
 from amana.channel import services
 from amana.retention.models import DeletionRequest
 
-from .conftest import STEP_DATA, make_case
+from .conftest import STEP_DATA, fill_step, make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Day-first dates and 24-hour times as the conversation shows them.
@@ -125,6 +125,8 @@ def test_quick_exit_stays_in_reach_at_the_bottom_of_long_pages(
     page.get_by_label("لنفسي").check()
     page.locator('input[name="danger_now"][value="yes"]').check()
     page.locator('input[name="self_harm"][value="no"]').check()
+    page.get_by_label("أين تسكنين؟").select_option("qayyarah")
+    page.get_by_label("من 18 إلى 24 سنة").check()
     page.get_by_role("button", name="التالي").click()
     _scroll_to_bottom(page)
     _quick_exit_in_reach(page)
@@ -139,6 +141,8 @@ def test_back_after_quick_exit_shows_the_neutral_home_page(personas, live_server
     page.get_by_label("لنفسي").check()
     page.locator('input[name="danger_now"][value="yes"]').check()
     page.locator('input[name="self_harm"][value="yes"]').check()
+    page.get_by_label("أين تسكنين؟").select_option("qayyarah")
+    page.get_by_label("من 18 إلى 24 سنة").check()
     page.get_by_role("button", name="التالي").click()
     page.get_by_label("واتساب").check()
     page.get_by_role("link", name="خروج سريع").click()
@@ -184,13 +188,7 @@ def test_every_tap_target_on_public_pages_is_at_least_44_px(personas, hotlines, 
     page.get_by_role("button", name="اطلبي المساعدة").click()
     _check_targets(page)
     for _number, data in enumerate(STEP_DATA[:2], start=1):
-        for name, value in data.items():
-            for item in value if isinstance(value, list) else [value]:
-                field = page.locator(f'[name="{name}"][value="{item}"]')
-                if field.count():
-                    field.check()
-                elif name == "narrative":
-                    page.locator(f'[name="{name}"]').fill(item)
+        fill_step(page, data)
         page.get_by_role("button", name="التالي").click()
         _check_targets(page)
     for url in ["/", "/continue/", "/continue/second/"]:

@@ -69,11 +69,11 @@ def test_a_missing_answer_is_explained_in_arabic_and_what_she_typed_is_kept(pers
 
 def test_a_later_step_cannot_be_reached_before_the_earlier_ones(personas, client: Client) -> None:
     # Outside a visit: the neutral home page.
-    assert client.get("/step/4/")["Location"] == "/"
+    assert client.get("/step/3/")["Location"] == "/"
     assert client.get("/step/last/")["Location"] == "/"
     # Inside one: the first step not yet answered.
     client.post("/step/1/", {"start": "1", "js": "1"})
-    assert "لمن تطلبين المساعدة؟" in client.get("/step/4/").content.decode()
+    assert "لمن تطلبين المساعدة؟" in client.get("/step/3/").content.decode()
     assert "لمن تطلبين المساعدة؟" in client.get("/step/last/").content.decode()
     assert client.get("/step/9/").status_code == 404
 
@@ -93,7 +93,7 @@ def test_sending_twice_makes_one_case_and_the_code_survives(personas, client: Cl
 
 def test_danger_shows_emergency_lines_at_once_and_marks_the_case_urgent(personas, hotlines, client: Client) -> None:
     response = client.post(
-        "/step/1/", {"for_whom": "self", "danger_now": "yes", "self_harm": "not_said", "next": "1", "js": "1"}
+        "/step/1/", {**STEP_DATA[0], "danger_now": "yes", "self_harm": "not_said", "next": "1", "js": "1"}
     )
     page = response.content.decode()
     assert "Emergency line (example)" in page
@@ -102,7 +102,7 @@ def test_danger_shows_emergency_lines_at_once_and_marks_the_case_urgent(personas
     response = client.post("/step/2/", {**STEP_DATA[1], "next": "1", "js": "1"})
     assert '<details class="emergency emergency--folded">' in response.content.decode()
     assert "Emergency line (example)" in response.content.decode()
-    steps = [{"for_whom": "self", "danger_now": "yes", "self_harm": "yes"}, *STEP_DATA[1:]]
+    steps = [{**STEP_DATA[0], "danger_now": "yes", "self_harm": "yes"}, *STEP_DATA[1:]]
     report_through_site(client, steps=steps)
     case = Case.objects.get()
     assert case.danger_now and case.self_harm and case.is_urgent
@@ -110,12 +110,13 @@ def test_danger_shows_emergency_lines_at_once_and_marks_the_case_urgent(personas
 
 def test_too_many_or_malformed_numbers_are_refused_with_a_message(personas, client: Client) -> None:
     client.post("/step/1/", {**STEP_DATA[0], "next": "1", "js": "1"})
-    client.post("/step/2/", {**STEP_DATA[1], "next": "1", "js": "1"})
     many = "\n".join(f"0770000{i:04d}" for i in range(11))
-    response = client.post("/step/3/", {"perpetrator_phones": many, "next": "1", "js": "1"})
+    response = client.post("/step/2/", {**STEP_DATA[1], "perpetrator_phones": many, "next": "1", "js": "1"})
     assert response.status_code == 400
     assert "0770000" in response.content.decode()
-    response = client.post("/step/3/", {"perpetrator_phones": "<script>alert(1)</script>", "next": "1", "js": "1"})
+    response = client.post(
+        "/step/2/", {**STEP_DATA[1], "perpetrator_phones": "<script>alert(1)</script>", "next": "1", "js": "1"}
+    )
     assert response.status_code == 400
     assert "<script>alert" not in response.content.decode()
     assert "لا يبدو رقم هاتف" in response.content.decode()
@@ -129,9 +130,9 @@ def test_a_huge_narrative_is_refused_and_kept(personas, client: Client) -> None:
 
 
 def test_a_call_without_a_number_is_explained(personas, client: Client) -> None:
-    for number, data in enumerate(STEP_DATA[:4], start=1):
+    for number, data in enumerate(STEP_DATA[:2], start=1):
         client.post(f"/step/{number}/", {**data, "next": "1", "js": "1"})
-    response = client.post("/step/5/", {"contact_methods": ["whatsapp"], "next": "1", "js": "1"})
+    response = client.post("/step/3/", {"wants": ["talk"], "contact_methods": ["whatsapp"], "next": "1", "js": "1"})
     assert response.status_code == 400
     assert "Mornings" not in response.content.decode()
     assert "واتساب" in response.content.decode()
@@ -147,10 +148,11 @@ def test_without_a_receiving_ngo_nothing_is_lost(client: Client) -> None:
 
 
 def test_a_number_she_did_not_ask_us_to_call_is_not_kept(personas, client: Client) -> None:
-    for number, data in enumerate(STEP_DATA[:4], start=1):
+    for number, data in enumerate(STEP_DATA[:2], start=1):
         client.post(f"/step/{number}/", {**data, "next": "1", "js": "1"})
     response = client.post(
-        "/step/5/", {"contact_methods": ["site_only"], "contact_phone": "0750 000 0000", "next": "1", "js": "1"}
+        "/step/3/",
+        {"wants": ["talk"], "contact_methods": ["site_only"], "contact_phone": "0750 000 0000", "next": "1", "js": "1"},
     )
     assert response.status_code == 400
     page = response.content.decode()
