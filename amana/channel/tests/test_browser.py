@@ -102,6 +102,44 @@ def test_she_reads_a_message_and_replies(personas, live_server, page) -> None:
     assert CaseMessage.objects.filter(case=case, sender=Sender.SURVIVOR).count() == 1
 
 
+# After the site's own script has seen the code form sent, the page keeps it from leaving, so
+# that what the form shows while the code is checked can be read before it goes on.
+HOLD_THE_PAGE = """() => document.querySelector("form[data-slow-form]").addEventListener(
+  "submit", (event) => event.preventDefault())"""
+WHILE_CHECKED = """() => new Promise((done) => setTimeout(() => {
+  const button = document.querySelector("button[data-busy-text]");
+  const status = button.form.querySelector("[role=status]");
+  done({status: status.hidden ? null : status.textContent, disabled: button.disabled});
+}, 50))"""
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["js", "no-js"])
+def test_the_code_check_shows_that_it_is_working(personas, live_server, browser, script) -> None:
+    _case, code = make_case(personas.ngo)
+    context = browser.new_context(java_script_enabled=script, locale="ar", viewport={"width": 320, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/continue/")
+        page.get_by_label("رمز المتابعة").fill(services.format_code(code))
+        assert page.get_by_role("status").is_hidden()
+        if script:
+            page.evaluate(HOLD_THE_PAGE)
+            page.get_by_role("button", name="متابعة").click()
+            assert page.evaluate(WHILE_CHECKED) == {
+                "status": "جارٍ التحقق من الرمز. يستغرق ذلك بضع ثوانٍ…",
+                "disabled": True,
+            }
+            # Let go: the form goes on to her page.
+            with page.expect_navigation():
+                page.evaluate('() => document.querySelector("form[data-slow-form]").submit()')
+        else:
+            page.get_by_role("button", name="متابعة").click()
+        page.wait_for_url(f"{live_server.url}/continue/page/")
+        assert page.get_by_role("heading", name="رسائلك").is_visible()
+    finally:
+        context.close()
+
+
 def test_quick_exit_by_button_and_by_escape(personas, live_server, page, neutral_url) -> None:
     page.goto(f"{live_server.url}/")
     page.get_by_role("button", name="اطلبي المساعدة").click()
