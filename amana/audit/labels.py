@@ -38,6 +38,7 @@ ACTIONS: dict[str, Promise] = {
     "case.acted_on_unassigned": _("Acted on a case assigned to someone else"),
     "case.assigned": _("Assigned a case"),
     "case.risk_assessed": _("Assessed safety and risk"),
+    "case.safeguarding_recorded": _("Recorded the safeguarding step of a girl's case"),
     "case.closure_requested": _("Asked to close a case"),
     "case.closure_approved": _("Approved closing a case"),
     "case.handed_over": _("Handed a case over to the NGO"),

@@ -18,11 +18,13 @@ from amana.cases.models import (
     Audience,
     ChildAge,
     ChildAgreement,
+    ChildReferralCheck,
     ClosureReason,
     ConsentGivenHow,
     ConsentHow,
     ContactMethod,
     FollowUpStatus,
+    GuardianInvolvement,
     RiskLevel,
     Scope,
     TechnologyFacilitated,
@@ -130,6 +132,20 @@ class RiskAssessmentForm(forms.Form):
 
     def answers(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in RISK_QUESTIONS}
+
+
+class SafeguardingForm(forms.Form):
+    """The safeguarding step of a child's case, decided in her best interest."""
+
+    best_interest = _note(
+        _("What is in her best interest, and how she was heard (sealed)"),
+        required=True,
+        help_text=_("Her safety first, her own views as her age and maturity allow."),
+        rows=4,
+    )
+    guardian_involvement = _choice(_("Who is involved with her"), GuardianInvolvement.choices)
+    guardian_reason = _note(_("Why these adults are, or are not, involved (sealed)"), required=True, rows=3)
+    child_referral = _choice(_("Referrals"), ChildReferralCheck.choices)
 
 
 class PlanActionForm(forms.Form):

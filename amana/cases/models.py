@@ -533,6 +533,39 @@ class FollowUp(models.Model):
         return f"follow-up {self.pk}"
 
 
+class GuardianInvolvement(models.TextChoices):
+    """Who, besides the girl, takes part in decisions on her case ("Children" in the design)."""
+
+    CAREGIVER = "caregiver", _("Her caregiver is involved")
+    TRUSTED_ADULT = "trusted_adult", _("Another trusted adult is involved, as involving her caregiver is not safe")
+    NONE = "none", _("No adult is involved: she is mature enough, and involving her caregiver is not safe")
+
+
+class ChildReferralCheck(models.TextChoices):
+    CHECKED = "checked", _("Every service she is or will be referred to accepts children; each was checked")
+    NOT_NEEDED = "not_needed", _("She needs no referral to another service")
+
+
+class Safeguarding(models.Model):
+    """The safeguarding step of a child's case; the best-interest note and the reasons are sealed.
+
+    Each record keeps the decisions of its time; the latest is the one in force.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="safeguarding_records")
+    guardian_involvement = models.CharField(max_length=16, choices=GuardianInvolvement.choices)
+    child_referral = models.CharField(max_length=16, choices=ChildReferralCheck.choices)
+    details_sealed = models.BinaryField()
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"safeguarding {self.pk}"
+
+
 class ClosureReason(models.TextChoices):
     GOALS_MET = "goals_met", _("Her goals in the plan were met")
     HER_CHOICE = "her_choice", _("She asked to close the case")

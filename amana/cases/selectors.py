@@ -31,6 +31,7 @@ from amana.cases.models import (
     Notification,
     PlanAction,
     RiskAssessment,
+    Safeguarding,
     Status,
 )
 from amana.evidence import identifiers
@@ -428,6 +429,12 @@ def staff_consent_records(case: Case) -> QuerySet[ConsentRecord]:
 def open_assessments(case: Case, *, keyring: Any) -> list[Opened]:
     rows = RiskAssessment.objects.filter(case=case).select_related("assessed_by")
     return _open_rows(case, rows, "answers_sealed", keyring)
+
+
+def open_safeguarding(case: Case, *, keyring: Any) -> list[Opened]:
+    """The safeguarding records of a child's case, the one in force first."""
+    rows = Safeguarding.objects.filter(case=case).select_related("recorded_by")
+    return _open_rows(case, rows, "details_sealed", keyring)
 
 
 def _open_pairs(case: Case, rows: Any, first: str, second: str, keyring: Any) -> list[tuple[Opened, dict[str, Any]]]:

@@ -41,6 +41,7 @@ from amana.cases.models import (
     PlanAction,
     RiskAssessment,
     RiskLevel,
+    Safeguarding,
     Scope,
     Sender,
     Status,
@@ -604,6 +605,46 @@ def record_risk_assessment(*, case: Case, answers: dict[str, str], notes: str, j
     if level == RiskLevel.HIGH:
         notify_supervisors(case=case, kind=NotificationKind.HIGH_RISK)
     return assessment
+
+
+# Child safeguarding -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SafeguardingDecision:
+    """The safeguarding step of a child's case: her best interest, who is involved and why, referrals."""
+
+    best_interest: str
+    guardian_involvement: str
+    guardian_reason: str
+    child_referral: str
+
+
+@transaction.atomic
+def record_safeguarding(*, case: Case, decision: SafeguardingDecision, by: User) -> Safeguarding:
+    """Record the safeguarding step of a girl's case; the note and the reason are sealed in the care locker.
+
+    Refused on a closed case, on a case of an adult, and without the best-interest note or the reason
+    for who is involved.
+    """
+    _refuse_if_closed(case)
+    if not case.is_child:
+        raise StepRefused(_("This case is not of a girl under 18, so it has no safeguarding step."))
+    if not (decision.best_interest.strip() and decision.guardian_reason.strip()):
+        raise StepRefused(_("Write what is in her best interest and why these adults are, or are not, involved."))
+    details = {"best_interest": decision.best_interest, "guardian_reason": decision.guardian_reason}
+    record_ = Safeguarding.objects.create(
+        case=case,
+        guardian_involvement=decision.guardian_involvement,
+        child_referral=decision.child_referral,
+        details_sealed=_seal_json(case.care_locker, details),
+        recorded_by=by,
+    )
+    fields = ["updated_at"]
+    _start_handling(case, fields)
+    case.save(update_fields=fields)
+    record(actor=by, action="case.safeguarding_recorded", target=case)
+    return record_
 
 
 # Case action plan and its implementation ----------------------------------------------------

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<str:reference>/contact-plan/", views.contact_plan, name="contact_plan"),
     path("<str:reference>/consent/", views.consent, name="consent"),
     path("<str:reference>/assessment/", views.assessment, name="assessment"),
+    path("<str:reference>/safeguarding/", views.safeguarding, name="safeguarding"),
     path("<str:reference>/plan/", views.plan, name="plan"),
     path("<str:reference>/plan/<int:action_id>/", views.finish_action, name="finish_action"),
     path("<str:reference>/follow-ups/", views.follow_ups, name="follow_ups"),

@@ -40,6 +40,7 @@ from amana.cases.forms import (
     MessageForm,
     PlanActionForm,
     RiskAssessmentForm,
+    SafeguardingForm,
     SearchForm,
 )
 from amana.cases.models import Answer, ContactMethod, Sender, Since, Status
@@ -495,6 +496,30 @@ def assessment(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRes
             return _apply(request, reference, assess, _("The risk assessment was saved."), "cases:assessment")
         return _step(request, reference, keyring, "cases/assessment.html", _assessments, {"form": form}, 400)
     return _step(request, reference, keyring, "cases/assessment.html", _assessments, {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@require_roles(*CASE_ROLES)
+@with_keyring
+def safeguarding(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    """The safeguarding step of a girl's case: best interest, who is involved and why, referrals."""
+    form = SafeguardingForm(request.POST or None)
+    if request.method == "POST":
+        case = selectors.get_case_for(_user(request), reference)
+        if form.is_valid():
+            decision = services.SafeguardingDecision(**form.cleaned_data)
+            return _apply(
+                request,
+                reference,
+                lambda: services.record_safeguarding(case=case, decision=decision, by=_user(request)),
+                _("The safeguarding step was recorded."),
+                "cases:safeguarding",
+            )
+        return _step(
+            request, reference, keyring, "cases/safeguarding.html", selectors.open_safeguarding, {"form": form}, 400
+        )
+    return _step(request, reference, keyring, "cases/safeguarding.html", selectors.open_safeguarding, {"form": form})
 
 
 @never_cache

@@ -6,7 +6,9 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from amana.cases.models import Case
+from amana.audit.models import AuditEntry
+from amana.cases import services
+from amana.cases.models import Case, Safeguarding, Status
 
 from .conftest import assigned_case, make_case
 
@@ -74,3 +76,73 @@ def test_an_odd_filter_value_shows_every_age(personas, login, value: str) -> Non
     woman, _code = make_case(personas.ngo, age_band="18_24")
     response = login(personas.supervisor).get("/staff/cases/", {"children": value})
     assert response.status_code == 200 and woman.reference in response.content.decode()
+
+
+SAFEGUARDING = {
+    "best_interest": "She wants her aunt told, not her father (example).",
+    "guardian_involvement": "trusted_adult",
+    "guardian_reason": "Her father threatened her over the phone (example).",
+    "child_referral": "checked",
+}
+
+
+def test_a_girls_case_has_a_safeguarding_step_recorded_sealed(personas, login) -> None:
+    girl, _code = assigned_case(personas, age_band="under_15")
+    caseworker = login(personas.caseworker)
+    url = f"/staff/cases/{girl.reference}/safeguarding/"
+    assert f'href="{url}"' in caseworker.get(f"/staff/cases/{girl.reference}/").content.decode()
+    assert _arabic("The safeguarding step has not been recorded yet.") in caseworker.get(url).content.decode()
+    response = caseworker.post(url, SAFEGUARDING, follow=True)
+    page = response.content.decode()
+    assert _arabic("The safeguarding step was recorded.") in page
+    assert SAFEGUARDING["best_interest"] in page and SAFEGUARDING["guardian_reason"] in page
+    record = Safeguarding.objects.get(case=girl)
+    assert record.guardian_involvement == "trusted_adult" and record.child_referral == "checked"
+    assert b"aunt" not in bytes(record.details_sealed) and b"father" not in bytes(record.details_sealed)
+    assert AuditEntry.objects.filter(action="case.safeguarding_recorded", object_id=str(girl.pk)).exists()
+
+
+def test_an_adults_case_shows_no_safeguarding_step_and_refuses_one(personas, login) -> None:
+    woman, _code = assigned_case(personas, age_band="18_24")
+    caseworker = login(personas.caseworker)
+    url = f"/staff/cases/{woman.reference}/safeguarding/"
+    assert f'href="{url}"' not in caseworker.get(f"/staff/cases/{woman.reference}/").content.decode()
+    response = caseworker.post(url, SAFEGUARDING, follow=True)
+    assert response.status_code == 200
+    assert _arabic("This case is not of a girl under 18, so it has no safeguarding step.") in response.content.decode()
+    assert not Safeguarding.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"guardian_reason": ""},
+        {"best_interest": "   "},
+        {"guardian_involvement": "father"},
+        {"child_referral": ""},
+        {"best_interest": "x" * 3001},
+    ],
+)
+def test_an_incomplete_safeguarding_step_is_explained_and_saves_nothing(personas, login, bad) -> None:
+    girl, _code = assigned_case(personas, age_band="15_17")
+    response = login(personas.caseworker).post(f"/staff/cases/{girl.reference}/safeguarding/", {**SAFEGUARDING, **bad})
+    assert response.status_code == 400 and "errorlist" in response.content.decode()
+    assert not Safeguarding.objects.exists()
+
+
+def test_a_closed_girls_case_takes_no_safeguarding_step(personas, login) -> None:
+    girl, _code = assigned_case(personas, age_band="15_17")
+    services.set_status(case=girl, status=Status.CLOSED, by=personas.supervisor)
+    response = login(personas.caseworker).post(
+        f"/staff/cases/{girl.reference}/safeguarding/", SAFEGUARDING, follow=True
+    )
+    assert _arabic("This case is closed. A supervisor can reopen it.") in response.content.decode()
+    assert not Safeguarding.objects.exists()
+
+
+def test_the_me_officer_never_reaches_the_safeguarding_step(personas, login) -> None:
+    girl, _code = assigned_case(personas, age_band="15_17")
+    client = login(personas.me_officer)
+    assert client.get(f"/staff/cases/{girl.reference}/safeguarding/").status_code == 403
+    assert client.post(f"/staff/cases/{girl.reference}/safeguarding/", SAFEGUARDING).status_code == 403
+    assert not Safeguarding.objects.exists()

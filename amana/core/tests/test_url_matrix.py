@@ -112,6 +112,7 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/cases/<str:reference>/contact-plan/": (CASE, CASE),
     "staff/cases/<str:reference>/consent/": (CASE, CASE),
     "staff/cases/<str:reference>/assessment/": (CASE, CASE),
+    "staff/cases/<str:reference>/safeguarding/": (CASE, CASE),
     "staff/cases/<str:reference>/plan/": (CASE, CASE),
     "staff/cases/<str:reference>/plan/<int:action_id>/": (NO_METHOD, CASE),
     "staff/cases/<str:reference>/follow-ups/": (CASE, CASE),
