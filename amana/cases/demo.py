@@ -30,10 +30,12 @@ from amana.cases.models import (
     Audience,
     Case,
     Channel,
+    ChildReferralCheck,
     ClosureReason,
     ConsentHow,
     ContactMethod,
     FollowUpStatus,
+    GuardianInvolvement,
     Scope,
 )
 from amana.channel import services as channel
@@ -169,6 +171,14 @@ def _handle(people: DemoPeople, case: Case, stage: str, number: int) -> Case:
     answers = {"immediate_danger": "no", "family_violence": "no", "self_harm": "no", "images_published": "no"}
     answers["knows_family"] = "yes" if number % 2 else "no"
     cases.record_risk_assessment(case=case, answers=answers, notes="Demo assessment.", judged="", by=people.caseworker)
+    if case.is_child:
+        decision = cases.SafeguardingDecision(
+            best_interest="She wants her older sister beside her, not her father (example).",
+            guardian_involvement=GuardianInvolvement.TRUSTED_ADULT,
+            guardian_reason="Her father was told of the threats and hit her (example).",
+            child_referral=ChildReferralCheck.CHECKED,
+        )
+        cases.record_safeguarding(case=case, decision=decision, by=people.caseworker)
     if stage == "assessed":
         return case
     action = cases.add_plan_action(

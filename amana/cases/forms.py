@@ -29,6 +29,7 @@ from amana.cases.models import (
     Scope,
     TechnologyFacilitated,
 )
+from amana.cases.selectors import ClosureItem
 from amana.cases.services import CHILD_AGES_OF_BAND, CONSENT_CHOICES, ChildConsent, GivenConsent, consent_key
 from amana.channel.forms import NARRATIVE_MAX, ExtortionistForm
 from amana.core.widgets import DateInput, DateTimeInput
@@ -207,18 +208,52 @@ class ClosureRequestForm(forms.Form):
         help_text=_("In her words, if she gave any. Leave it empty if she could not be asked safely."),
         rows=4,
     )
+    not_asked_because = _note(_("If she could not be asked safely, why (sealed)"), rows=2)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not (cleaned.get("feedback") or "").strip() and not (cleaned.get("not_asked_because") or "").strip():
+            self.add_error("feedback", _("Write her feedback, or why she could not be asked safely."))
+        return cleaned
 
 
 class ClosureDecisionForm(forms.Form):
+    """A supervisor's decision; to approve, each checklist item still missing needs an override with a reason."""
+
     APPROVE, RETURN = "approve", "return"
     decision = _choice(_("Your decision"), [(APPROVE, _("Approve closing")), (RETURN, _("Return to the caseworker"))])
     note = _note(_("Note to the caseworker (sealed)"), help_text=_("Needed when you return the request."))
+    # The request the page showed: a decision made on an older page is refused, never applied to a newer request.
+    request = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("This page is out of date. Open the closure page again, then decide.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code in ClosureItem.ALL:
+            self.fields[f"override_{code}"] = forms.BooleanField(label=_("Close without it"), required=False)
+            self.fields[f"override_reason_{code}"] = _note(_("Why the case may close without it (sealed)"), rows=2)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("decision") == self.RETURN and not cleaned.get("note"):
             self.add_error("note", _("Say what is still needed before the case can be closed."))
+        for code in ClosureItem.ALL:
+            if cleaned.get(f"override_{code}") and not (cleaned.get(f"override_reason_{code}") or "").strip():
+                self.add_error(
+                    f"override_reason_{code}", _("Write why the case may close without it: an override needs a reason.")
+                )
         return cleaned
+
+    def overrides(self) -> dict[str, str]:
+        """The items overridden, each with its reason."""
+        return {
+            code: self.cleaned_data[f"override_reason_{code}"].strip()
+            for code in ClosureItem.ALL
+            if self.cleaned_data.get(f"override_{code}")
+        }
 
 
 class HandoverForm(forms.Form):

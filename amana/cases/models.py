@@ -188,6 +188,9 @@ class Case(models.Model):
     self_harm = models.BooleanField(_("thinking of harming herself"), default=False)
     duress_suspected = models.BooleanField(_("possibly under duress"), default=False)
     awaiting_reply = models.BooleanField(_("waiting for a reply"), default=False)
+    # When the last sign of danger came (danger now or self-harm in her report, her duress code used):
+    # closing needs a risk assessment made after it.
+    danger_flagged_at = models.DateTimeField(_("last danger sign"), null=True, blank=True)
     # Kept by the database from the flags above, so the queue can be ordered by an index.
     is_urgent_now = models.GeneratedField(
         expression=models.Case(models.When(urgent(), then=models.Value(True)), default=models.Value(False)),
@@ -587,6 +590,9 @@ class ClosureRequest(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closure_requests")
     reason = models.CharField(max_length=16, choices=ClosureReason.choices)
     feedback_sealed = models.BinaryField()
+    # Whether she was asked for her feedback (True) or why not was written instead (False); None when
+    # neither was recorded. Both texts are sealed.
+    feedback_asked = models.BooleanField(null=True, blank=True)
     requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     decision = models.CharField(max_length=10, choices=ClosureDecision.choices, default=ClosureDecision.PENDING)

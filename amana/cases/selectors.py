@@ -11,7 +11,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from amana.accounts.models import Role, User
 from amana.audit.services import record
@@ -35,6 +37,7 @@ from amana.cases.models import (
     Status,
 )
 from amana.evidence import identifiers
+from amana.referrals.models import Referral
 from amana.vault import services as vault
 
 # Who handles the cases of their own organisation.
@@ -481,3 +484,121 @@ def get_follow_up_for(user: User, reference: str, follow_up_id: int) -> FollowUp
     if follow_up is None:
         raise Http404
     return follow_up
+
+
+# The closure checklist ----------------------------------------------------------------------
+
+
+class ClosureItem:
+    """The items a case is checked for before it closes; a supervisor may override each with a reason."""
+
+    RISK = "risk"
+    PLAN = "plan"
+    FEEDBACK = "feedback"
+    REFERRALS = "referrals"
+    SAFEGUARDING = "safeguarding"
+    ALL = (RISK, PLAN, FEEDBACK, REFERRALS, SAFEGUARDING)
+    LABELS = {
+        RISK: gettext_lazy("Her safety and risk assessed since the last sign of danger"),
+        PLAN: gettext_lazy("Her plan reviewed: every step done or dropped"),
+        FEEDBACK: gettext_lazy("Her feedback asked when safe, or why not recorded"),
+        REFERRALS: gettext_lazy("Every referral finished or withdrawn"),
+        SAFEGUARDING: gettext_lazy("The child safeguarding step recorded"),
+    }
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    label: Any
+    done: bool
+    detail: str
+    # The case step that completes it (a URL name), or "" when it is done elsewhere.
+    step: str = ""
+
+
+def _when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _risk_item(case: Case) -> ChecklistItem:
+    latest = RiskAssessment.objects.filter(case=case).order_by("-created_at").values_list("created_at", flat=True)
+    assessed = latest.first()
+    if assessed is None:
+        return ChecklistItem(
+            ClosureItem.RISK,
+            ClosureItem.LABELS[ClosureItem.RISK],
+            False,
+            _("No safety and risk assessment yet."),
+            "cases:assessment",
+        )
+    if case.danger_flagged_at is not None and assessed < case.danger_flagged_at:
+        detail = _("The last assessment (%(assessed)s) came before the last sign of danger (%(flagged)s).") % {
+            "assessed": _when(assessed),
+            "flagged": _when(case.danger_flagged_at),
+        }
+        return ChecklistItem(ClosureItem.RISK, ClosureItem.LABELS[ClosureItem.RISK], False, detail, "cases:assessment")
+    detail = _("Assessed on %(date)s.") % {"date": _when(assessed)}
+    return ChecklistItem(ClosureItem.RISK, ClosureItem.LABELS[ClosureItem.RISK], True, detail, "cases:assessment")
+
+
+def _plan_item(case: Case) -> ChecklistItem:
+    counts = dict(PlanAction.objects.filter(case=case).values_list("status").annotate(n=Count("pk")).order_by())
+    planned = counts.get(ActionStatus.PLANNED, 0)
+    if not counts:
+        done, detail = False, _("Her plan has no steps.")
+    elif planned:
+        done = False
+        detail = ngettext(
+            "%(count)s step of her plan is still planned: record whether it was done or dropped.",
+            "%(count)s steps of her plan are still planned: record whether each was done or dropped.",
+            planned,
+        ) % {"count": planned}
+    else:
+        done, detail = True, _("Every step of her plan was recorded as done or dropped.")
+    return ChecklistItem(ClosureItem.PLAN, ClosureItem.LABELS[ClosureItem.PLAN], done, detail, "cases:plan")
+
+
+def _feedback_item(request: ClosureRequest | None) -> ChecklistItem:
+    label = ClosureItem.LABELS[ClosureItem.FEEDBACK]
+    if request is None:
+        return ChecklistItem(ClosureItem.FEEDBACK, label, False, _("Recorded with the request to close the case."))
+    if request.feedback_asked is None:
+        return ChecklistItem(
+            ClosureItem.FEEDBACK, label, False, _("Neither her feedback nor why she could not be asked was recorded.")
+        )
+    if request.feedback_asked:
+        return ChecklistItem(ClosureItem.FEEDBACK, label, True, _("She was asked for her feedback."))
+    return ChecklistItem(ClosureItem.FEEDBACK, label, True, _("She could not be asked safely; the reason is recorded."))
+
+
+def _referrals_item(case: Case) -> ChecklistItem:
+    still_open = Referral.objects.open().filter(case=case).count()
+    label = ClosureItem.LABELS[ClosureItem.REFERRALS]
+    if not still_open:
+        return ChecklistItem(ClosureItem.REFERRALS, label, True, _("No referral is open."), "cases:case")
+    detail = ngettext(
+        "%(count)s referral is still open. Closing the case ends it, "
+        "and its organisation is told that the case is closed.",
+        "%(count)s referrals are still open. Closing the case ends them, "
+        "and each organisation is told that the case is closed.",
+        still_open,
+    ) % {"count": still_open}
+    return ChecklistItem(ClosureItem.REFERRALS, label, False, detail, "cases:case")
+
+
+def _safeguarding_item(case: Case) -> ChecklistItem:
+    done = Safeguarding.objects.filter(case=case).exists()
+    detail = _("Recorded.") if done else _("She is under 18 and the safeguarding step has not been recorded.")
+    label = ClosureItem.LABELS[ClosureItem.SAFEGUARDING]
+    return ChecklistItem(ClosureItem.SAFEGUARDING, label, done, detail, "cases:safeguarding")
+
+
+def closure_checklist(case: Case, request: ClosureRequest | None) -> list[ChecklistItem]:
+    """What must be true before the case closes, read now: risk assessed after the last danger sign,
+    her plan reviewed, her feedback (or why not), no referral left open, and for a girl under 18
+    the safeguarding step. ``request`` is the pending closure request, if any (it holds the feedback)."""
+    items = [_risk_item(case), _plan_item(case), _feedback_item(request), _referrals_item(case)]
+    if case.is_child:
+        items.append(_safeguarding_item(case))
+    return items

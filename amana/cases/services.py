@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -150,6 +150,7 @@ def create_case_from_report(
         recorded_by=recorded_by,
         danger_now=report.danger_now,
         self_harm=report.self_harm,
+        danger_flagged_at=now if report.danger_now or report.self_harm else None,
         for_whom=report.for_whom,
         platform=report.platform,
         demands=sorted(set(report.demands)),
@@ -405,11 +406,17 @@ def latest_consent_record_id(case: Case) -> int:
 
 @transaction.atomic
 def mark_duress_suspected(*, case: Case) -> None:
-    """Her duress code was used: flag the case quietly for the caseworker."""
+    """Her duress code was used: flag the case quietly for the caseworker.
+
+    Each use is a new sign of danger: closing the case needs a risk assessment made after it.
+    """
+    case.danger_flagged_at = timezone.now()
+    fields = ["danger_flagged_at", "updated_at"]
     if not case.duress_suspected:
         case.duress_suspected = True
-        case.save(update_fields=["duress_suspected", "updated_at"])
+        fields.append("duress_suspected")
         notify_supervisors(case=case, kind=NotificationKind.DURESS)
+    case.save(update_fields=fields)
     record(actor=None, action="case.duress_code_used", target=case)
 
 
@@ -736,14 +743,20 @@ def record_follow_up(*, follow_up: FollowUp, status: str, outcome: str, by: User
 
 
 @transaction.atomic
-def request_closure(*, case: Case, reason: str, feedback: str, by: User) -> ClosureRequest:
-    """A caseworker asks to close the case, with the reason and her feedback; supervisors are told."""
+def request_closure(*, case: Case, reason: str, feedback: str, by: User, not_asked_because: str = "") -> ClosureRequest:
+    """A caseworker asks to close the case, with the reason and her feedback (or why she could not be
+    asked safely); supervisors are told. The closure checklist is read when a supervisor decides."""
     case = Case.objects.select_for_update().select_related("care_locker").get(pk=case.pk)
     _refuse_if_closed(case)
     if case.closure_requested:
         raise StepRefused(_("Closing this case was already requested; a supervisor will decide."))
+    asked = True if feedback.strip() else False if not_asked_because.strip() else None
     request = ClosureRequest.objects.create(
-        case=case, reason=reason, feedback_sealed=_seal_json(case.care_locker, {"feedback": feedback}), requested_by=by
+        case=case,
+        reason=reason,
+        feedback_sealed=_seal_json(case.care_locker, {"feedback": feedback, "not_asked_because": not_asked_because}),
+        feedback_asked=asked,
+        requested_by=by,
     )
     case.closure_requested = True
     case.save(update_fields=["closure_requested", "updated_at"])
@@ -756,18 +769,57 @@ def request_closure(*, case: Case, reason: str, feedback: str, by: User) -> Clos
     return request
 
 
+def _check_closure(case: Case, request: ClosureRequest, overrides: Mapping[str, str]) -> dict[str, str]:
+    """The overrides that count: a written reason for each item of the checklist still missing.
+
+    Refused while any missing item has no reason; overrides of items already done are left out.
+    """
+    missing = [item for item in selectors.closure_checklist(case, request) if not item.done]
+    used = {item.code: overrides.get(item.code, "").strip() for item in missing}
+    lacking = [str(item.label) for item in missing if not used[item.code]]
+    if lacking:
+        raise StepRefused(
+            _(
+                "The case cannot close yet. Still missing: %(items)s. Complete these steps, "
+                "or override each one with a written reason."
+            )
+            % {"items": "; ".join(lacking)}
+        )
+    return used
+
+
 @transaction.atomic
-def decide_closure(*, case: Case, approve: bool, note: str, by: User) -> None:
-    """A supervisor approves the pending request (the case closes) or returns it with a note."""
+def decide_closure(
+    *,
+    case: Case,
+    approve: bool,
+    note: str,
+    by: User,
+    overrides: Mapping[str, str] | None = None,
+    request_id: int | None = None,
+) -> None:
+    """A supervisor approves the pending request (the case closes) or returns it with a note.
+
+    Steps: lock the case; refuse when nothing is pending, when the form was made for an earlier
+    request (``request_id``), or when the supervisor asked herself (four eyes); to approve, read the
+    closure checklist again now and refuse while an item is missing without a written override;
+    seal the note and the overrides' reasons; close the case, which ends every referral still open
+    (each partner loses its keys and is told the case is closed); audit each override.
+    """
     case = Case.objects.select_for_update().select_related("care_locker").get(pk=case.pk)
     request = ClosureRequest.objects.filter(case=case, decision=ClosureDecision.PENDING).first()
     if request is None:
         raise StepRefused(_("There is no request to close this case."))
+    if request_id is not None and request.pk != request_id:
+        raise StepRefused(
+            _("The request to close this case changed since you opened the page. Read it again, then decide.")
+        )
     if request.requested_by_id == by.pk:
         # Four eyes: the one who asked never decides, even a supervisor asking herself.
         raise StepRefused(_("You asked to close this case, so another supervisor must decide."))
+    used = _check_closure(case, request, overrides or {}) if approve else {}
     request.decision = ClosureDecision.APPROVED if approve else ClosureDecision.RETURNED
-    request.decision_note_sealed = _seal_json(case.care_locker, {"note": note})
+    request.decision_note_sealed = _seal_json(case.care_locker, {"note": note, "overrides": used})
     request.decided_by = by
     request.decided_at = timezone.now()
     request.save(update_fields=["decision", "decision_note_sealed", "decided_by", "decided_at"])
@@ -780,6 +832,8 @@ def decide_closure(*, case: Case, approve: bool, note: str, by: User) -> None:
     if approve:
         # The case's work is over, so is every partner's access to it.
         referrals.end_for_closed_case(case=case, by=by)
+    for code in used:
+        record(actor=by, action=f"case.closure_override_{code}", target=case)
     record(actor=by, action=f"case.closure_{request.decision}", target=case)
     if not approve and request.requested_by is not None and request.requested_by.pk != by.pk:
         notify(recipients=[request.requested_by], case=case, kind=NotificationKind.CLOSURE_RETURNED)

@@ -638,32 +638,85 @@ def record_follow_up(request: HttpRequest, reference: str, follow_up_id: int) ->
     )
 
 
+@dataclass(frozen=True)
+class ClosureShown:
+    request: Any
+    note: dict[str, Any]
+    # (what was checked, why the supervisor closed the case without it)
+    overrides: list[tuple[str, str]]
+
+
+def _closure_history(case: Any, *, keyring: Any) -> list[ClosureShown]:
+    """Every request to close the case, with her feedback, the decision's note and its overrides, opened."""
+    return [
+        ClosureShown(
+            request=request,
+            note=note,
+            overrides=[
+                (str(selectors.ClosureItem.LABELS.get(code, code)), reason)
+                for code, reason in note.get("overrides", {}).items()
+            ],
+        )
+        for request, note in selectors.open_closure_requests(case, keyring=keyring)
+    ]
+
+
+def _closure_page(
+    request: HttpRequest,
+    reference: str,
+    keyring: Any,
+    *,
+    form: ClosureRequestForm | None = None,
+    decision_form: ClosureDecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The closure step: the checklist as it stands now, the requests so far, and the form each may use.
+
+    A supervisor deciding sees, next to each item still missing, the override and its reason.
+    """
+    case = selectors.get_case_for(_user(request), reference)
+    pending = selectors.pending_closure(case)
+    checklist = selectors.closure_checklist(case, pending)
+    decision_form = decision_form or ClosureDecisionForm(initial={"request": pending.pk if pending else None})
+    forms = {
+        "form": form or ClosureRequestForm(),
+        "decision_form": decision_form,
+        "other_supervisors": selectors.other_supervisors_exist(_user(request)),
+        "checklist": checklist,
+        "overrides": [
+            (item, decision_form[f"override_{item.code}"], decision_form[f"override_reason_{item.code}"])
+            for item in checklist
+            if not item.done
+        ],
+    }
+    return _step(request, reference, keyring, "cases/closure.html", _closure_history, forms, status)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @require_roles(*CASE_ROLES)
 @with_keyring
 def closure(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
-    form = ClosureRequestForm(request.POST or None)
-    forms = {
-        "form": form,
-        "decision_form": ClosureDecisionForm(),
-        "other_supervisors": selectors.other_supervisors_exist(_user(request)),
-    }
-    if request.method == "POST":
-        case = selectors.get_case_for(_user(request), reference)
-        if form.is_valid():
-            data = form.cleaned_data
-            return _apply(
-                request,
-                reference,
-                lambda: services.request_closure(
-                    case=case, reason=data["reason"], feedback=data["feedback"], by=_user(request)
-                ),
-                _("Closing was requested. A supervisor will approve it or return it to you."),
-                "cases:closure",
-            )
-        return _step(request, reference, keyring, "cases/closure.html", selectors.open_closure_requests, forms, 400)
-    return _step(request, reference, keyring, "cases/closure.html", selectors.open_closure_requests, forms)
+    if request.method != "POST":
+        return _closure_page(request, reference, keyring)
+    case = selectors.get_case_for(_user(request), reference)
+    form = ClosureRequestForm(request.POST)
+    if not form.is_valid():
+        return _closure_page(request, reference, keyring, form=form, status=400)
+    data = form.cleaned_data
+    return _apply(
+        request,
+        reference,
+        lambda: services.request_closure(
+            case=case,
+            reason=data["reason"],
+            feedback=data["feedback"],
+            not_asked_because=data["not_asked_because"],
+            by=_user(request),
+        ),
+        _("Closing was requested. A supervisor will approve it or return it to you."),
+        "cases:closure",
+    )
 
 
 @never_cache
@@ -671,22 +724,27 @@ def closure(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespon
 @require_roles(Role.SUPERVISOR)
 @with_keyring
 def decide_closure(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    """Approve or return the pending request. A refusal (the checklist, a stale page) shows the page
+    again with what the supervisor wrote, so no reason typed is lost."""
     case = selectors.get_case_for(_user(request), reference)
     form = ClosureDecisionForm(request.POST)
-    if form.is_valid():
-        approve = form.cleaned_data["decision"] == ClosureDecisionForm.APPROVE
-        done = _("The case is closed.") if approve else _("The request was returned to the caseworker.")
-        return _apply(
-            request,
-            reference,
-            lambda: services.decide_closure(
-                case=case, approve=approve, note=form.cleaned_data["note"], by=_user(request)
-            ),
-            done,
-            "cases:closure",
+    if not form.is_valid():
+        return _closure_page(request, reference, keyring, decision_form=form, status=400)
+    approve = form.cleaned_data["decision"] == ClosureDecisionForm.APPROVE
+    try:
+        services.decide_closure(
+            case=case,
+            approve=approve,
+            note=form.cleaned_data["note"],
+            by=_user(request),
+            overrides=form.overrides(),
+            request_id=form.cleaned_data["request"],
         )
-    forms = {"form": ClosureRequestForm(), "decision_form": form}
-    return _step(request, reference, keyring, "cases/closure.html", selectors.open_closure_requests, forms, 400)
+    except services.StepRefused as refused:
+        messages.error(request, str(refused.message))
+        return _closure_page(request, reference, keyring, decision_form=form, status=400)
+    messages.success(request, _("The case is closed.") if approve else _("The request was returned to the caseworker."))
+    return redirect("cases:closure", reference=reference)
 
 
 @require_POST

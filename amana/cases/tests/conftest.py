@@ -10,13 +10,38 @@ import pytest
 from amana.accounts import services as accounts
 from amana.accounts.models import Role, User
 from amana.cases.models import Case, Channel
+from amana.cases.selectors import ClosureItem
 from amana.channel import services as channel
 from amana.channel.forms import report_from_answers
 from amana.channel.tests.conftest import all_answers, make_case
 from amana.vault import services as vault
 from conftest import PASSWORD
 
-__all__ = ["assigned_case", "colleague", "keyring_of", "make_case", "other_caseworker", "team_case"]
+__all__ = [
+    "CLOSE_ANYWAY",
+    "OVERRIDE_EVERYTHING",
+    "SAFE_ANSWERS",
+    "assigned_case",
+    "colleague",
+    "keyring_of",
+    "make_case",
+    "other_caseworker",
+    "ready_to_close",
+    "team_case",
+]
+
+# Every question of the risk assessment answered "no".
+SAFE_ANSWERS = dict.fromkeys(
+    ("immediate_danger", "family_violence", "self_harm", "images_published", "knows_family"), "no"
+)
+# A supervisor's overrides of every item of the closure checklist, each with its written reason.
+OVERRIDE_EVERYTHING = dict.fromkeys(ClosureItem.ALL, "Closed at her request before the steps were done (example).")
+# The decision form approving a closure with every checklist item overridden.
+CLOSE_ANYWAY = {
+    "decision": "approve",
+    **{f"override_{code}": "on" for code in ClosureItem.ALL},
+    **{f"override_reason_{code}": reason for code, reason in OVERRIDE_EVERYTHING.items()},
+}
 
 
 def keyring_of(user: User) -> vault.Keyring:
@@ -56,3 +81,31 @@ def team_case(personas: Any, **changes: Any) -> Case:
         recorded_by=personas.cpt_member,
         submission_token=secrets.token_urlsafe(16),
     ).case
+
+
+def ready_to_close(personas: Any, case: Case) -> Case:
+    """Take a case through what the closure checklist asks: risk assessed, her plan's step done, and
+    for a girl the safeguarding step (her feedback comes with the closure request itself)."""
+    from amana.cases import services
+
+    services.record_risk_assessment(case=case, answers=SAFE_ANSWERS, notes="", judged="", by=personas.caseworker)
+    action = services.add_plan_action(
+        case=case,
+        kind="psychosocial",
+        consent_how="verbal",
+        due_on=None,
+        details="Support (example).",
+        by=personas.caseworker,
+    )
+    services.finish_plan_action(
+        action=action, status="done", outcome="Sessions held (example).", by=personas.caseworker
+    )
+    if case.is_child:
+        decision = services.SafeguardingDecision(
+            best_interest="Her aunt beside her (example).",
+            guardian_involvement="trusted_adult",
+            guardian_reason="Her father is not safe for her (example).",
+            child_referral="checked",
+        )
+        services.record_safeguarding(case=case, decision=decision, by=personas.caseworker)
+    return case

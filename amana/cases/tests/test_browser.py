@@ -25,8 +25,9 @@ def _fits(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
-def _sign_in(browser: Any, base: str, user: Any, *, javascript: bool = True) -> Any:
-    context = browser.new_context(java_script_enabled=javascript, locale="ar", viewport={"width": 320, "height": 720})
+def sign_in(browser: Any, base: str, user: Any, *, javascript: bool = True, width: int = 320) -> Any:
+    """A staff member signed in with her password and second factor, in Arabic, at ``width`` pixels."""
+    context = browser.new_context(java_script_enabled=javascript, locale="ar", viewport={"width": width, "height": 720})
     page = context.new_page()
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
         user=user, name="phone", confirmed=True
@@ -50,7 +51,7 @@ def test_a_case_from_queue_to_approved_closure(personas, live_server, browser) -
     base = live_server.url
 
     # The supervisor finds the urgent case first and assigns it.
-    supervisor = _sign_in(browser, base, personas.supervisor)
+    supervisor = sign_in(browser, base, personas.supervisor)
     supervisor.get_by_role("link", name="الحالات", exact=True).first.click()
     queue = supervisor.locator("main").inner_text()
     assert queue.index(case.reference) < queue.index(calm.reference)
@@ -62,7 +63,7 @@ def test_a_case_from_queue_to_approved_closure(personas, live_server, browser) -
     _fits(supervisor)
 
     # The caseworker, told in the app, assesses the risk with her.
-    caseworker = _sign_in(browser, base, personas.caseworker, javascript=False)
+    caseworker = sign_in(browser, base, personas.caseworker, javascript=False)
     caseworker.goto(f"{base}/staff/cases/notifications/")
     caseworker.get_by_role("link", name=case.reference).click()
     caseworker.get_by_role("link", name="السلامة والخطورة").click()
@@ -99,7 +100,12 @@ def test_a_case_from_queue_to_approved_closure(personas, live_server, browser) -
     assert FollowUp.objects.filter(case=case).count() == 1
     _fits(caseworker)
 
-    # Closure is requested with her feedback ...
+    # The step of her plan is done, then closure is requested with her feedback ...
+    caseworker.get_by_role("link", name="خطة العمل").click()
+    caseworker.get_by_label("مُنجز").check()
+    caseworker.get_by_label("النتيجة (مشفّرة)").fill("حضرت الجلسة (مثال)")
+    caseworker.get_by_role("button", name="تسجيل هذه الخطوة").click()
+    assert "سُجّلت الخطوة." in caseworker.content()
     caseworker.get_by_role("link", name="الإغلاق").click()
     caseworker.get_by_label("تحققت أهدافها في الخطة").check()
     caseworker.get_by_label("رأيها في المساعدة التي تلقتها (مشفّر)").fill("شعرت بالأمان (مثال)")

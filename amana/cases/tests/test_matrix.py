@@ -17,7 +17,7 @@ from django.utils import timezone
 from amana.cases import services
 from amana.cases.models import EvidenceFile, FollowUp, PlanAction, Sender
 
-from .conftest import make_case, team_case
+from .conftest import CLOSE_ANYWAY, make_case, team_case
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +57,9 @@ def _actions(ref: str, team_ref: str, ids: dict[str, int], personas: Any) -> lis
         ("follow_up_add", "post", f"{base}/follow-ups/", follow_up),
         ("record_follow_up", "post", f"{base}/follow-ups/{ids['follow_up']}/", {"status": "done", "outcome": "x"}),
         ("closure", "get", f"{base}/closure/", {}),
-        ("closure_request", "post", f"{base}/closure/", {"reason": "goals_met"}),
+        ("closure_request", "post", f"{base}/closure/", {"reason": "goals_met", "feedback": "x"}),
         ("assign", "post", f"{base}/assign/", {"caseworker": personas.caseworker.pk}),
-        ("decide_closure", "post", f"{base}/closure/decision/", {"decision": "approve"}),
+        ("decide_closure", "post", f"{base}/closure/decision/", CLOSE_ANYWAY),
         ("reopen", "post", f"{base}/reopen/", {}),
         ("team_cases", "get", "/staff/cases/team/", {}),
         ("team_case", "get", f"/staff/cases/team/{team_ref}/", {}),

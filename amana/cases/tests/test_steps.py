@@ -24,7 +24,7 @@ from amana.cases.models import (
     Status,
 )
 
-from .conftest import assigned_case, make_case
+from .conftest import assigned_case, make_case, ready_to_close
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +218,7 @@ def test_overdue_follow_ups_are_listed_per_caseworker_and_for_the_supervisor(per
 
 def test_closure_is_requested_by_the_caseworker_and_approved_by_a_supervisor(personas, login) -> None:
     case, _ = assigned_case(personas)
+    ready_to_close(personas, case)
     caseworker = login(personas.caseworker)
     url = f"/staff/cases/{case.reference}/closure/"
     response = caseworker.post(url, {"reason": "goals_met", "feedback": "She felt listened to (example)."})
@@ -230,7 +231,7 @@ def test_closure_is_requested_by_the_caseworker_and_approved_by_a_supervisor(per
     # The caseworker cannot approve her own request.
     assert caseworker.post(f"{url}decision/", {"decision": "approve"}).status_code == 403
     # Asking twice is refused without a second request.
-    caseworker.post(url, {"reason": "her_choice"})
+    caseworker.post(url, {"reason": "her_choice", "feedback": "Again (example)."})
     assert ClosureRequest.objects.count() == 1
     supervisor = login(personas.supervisor)
     assert "She felt listened to (example)." in supervisor.get(url).content.decode()
@@ -241,7 +242,7 @@ def test_closure_is_requested_by_the_caseworker_and_approved_by_a_supervisor(per
     assert AuditEntry.objects.filter(action="case.closure_approved", object_id=str(case.pk)).exists()
     # A closed case takes no more steps until a supervisor reopens it.
     _assess(caseworker, case)
-    assert not RiskAssessment.objects.exists()
+    assert RiskAssessment.objects.count() == 1  # the one made before closing
     assert caseworker.post(f"/staff/cases/{case.reference}/reopen/").status_code == 403
     supervisor.post(f"/staff/cases/{case.reference}/reopen/")
     assert Case.objects.get().status == Status.IN_PROGRESS
@@ -259,7 +260,7 @@ def test_a_returned_closure_needs_a_note_and_tells_the_caseworker(personas, logi
     case.refresh_from_db()
     assert not case.closure_requested and case.status != Status.CLOSED
     assert Notification.objects.filter(recipient=personas.caseworker, kind=NotificationKind.CLOSURE_RETURNED).exists()
-    assert supervisor.post(url, {"decision": "approve"}).status_code == 302
+    assert supervisor.post(url, {"decision": "approve"}).status_code == 400
     assert Case.objects.get().status != Status.CLOSED  # nothing pending any more
 
 

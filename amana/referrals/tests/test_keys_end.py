@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from amana.cases import services as case_services
 from amana.cases.models import Audience, Notification, NotificationKind, Scope, Sender
 from amana.cases.selectors import open_identity, open_incident
+from amana.cases.tests.conftest import CLOSE_ANYWAY
 from amana.referrals.models import Pathway, Referral, ReferralGrant, RevokedBecause, Status
 from amana.referrals.selectors import ACCESS_ENDED
 from amana.vault import services as vault
@@ -165,10 +166,9 @@ def test_closing_the_case_ends_every_referral(personas, login, reported) -> None
     case, _code = reported
     referral = refer(personas, case)
     ngo = login(personas.caseworker)
-    assert ngo.post(f"/staff/cases/{case.reference}/closure/", {"reason": "goals_met"}).status_code == 302
-    response = login(personas.supervisor).post(
-        f"/staff/cases/{case.reference}/closure/decision/", {"decision": "approve"}
-    )
+    request = {"reason": "her_choice", "not_asked_because": "Her phone is checked (example)."}
+    assert ngo.post(f"/staff/cases/{case.reference}/closure/", request).status_code == 302
+    response = login(personas.supervisor).post(f"/staff/cases/{case.reference}/closure/decision/", CLOSE_ANYWAY)
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == Status.CASE_CLOSED

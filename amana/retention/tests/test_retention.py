@@ -11,6 +11,7 @@ from django.utils import timezone
 from amana.audit.models import AuditEntry
 from amana.cases import services as case_services
 from amana.cases.models import Case, ClosureReason
+from amana.cases.tests.conftest import OVERRIDE_EVERYTHING
 from amana.channel import services as channel
 from amana.channel.tests.conftest import make_case
 from amana.retention import services
@@ -22,7 +23,9 @@ def closed_case(personas, months_ago: int = 0):  # type: ignore[no-untyped-def]
     """A case closed through the real steps, its closure dated ``months_ago`` months back."""
     case, code = make_case(personas.ngo)
     case_services.request_closure(case=case, reason=ClosureReason.GOALS_MET, feedback="", by=personas.caseworker)
-    case_services.decide_closure(case=case, approve=True, note="", by=personas.supervisor)
+    case_services.decide_closure(
+        case=case, approve=True, note="", by=personas.supervisor, overrides=OVERRIDE_EVERYTHING
+    )
     decided = services.months_before(timezone.now(), months_ago)
     case.closure_requests.update(decided_at=decided)
     return case, code
