@@ -69,7 +69,8 @@ def _insert_cases(organisation_id: int, workers: list[int], start: int, count: i
                 %s, 'web',
                 CASE WHEN i %% 10 < 3 THEN 'closed' WHEN i %% 10 < 7 THEN 'in_progress' ELSE 'new' END,
                 now() - (i + %s) * interval '1 minute', now(), i %% 97 = 0, i %% 89 = 0, false, i %% 7 = 0,
-                'self', 'whatsapp', '[]', 'no', 'qayyarah', '18_24', date_trunc('month', now())::date, '[]',
+                'self', 'whatsapp', '[]', 'no', 'qayyarah', CASE WHEN i %% 6 = 0 THEN '15_17' ELSE '18_24' END,
+                date_trunc('month', now())::date, '[]',
                 identity, incident, evidence, care, messages, '\\x'::bytea, '\\x'::bytea,
                 CASE WHEN i %% 10 = 9 THEN NULL ELSE (%s::bigint[])[1 + i %% %s] END,
                 CASE WHEN i %% 50 = 0 THEN 'high' ELSE '' END, false
@@ -173,6 +174,7 @@ def _pages(supervisor_client: Client, case: Any, cursor: str) -> dict[str, tuple
         "queue, first page": (supervisor_client, "/staff/cases/"),
         "queue, page 100": (supervisor_client, f"/staff/cases/?view=open&after={cursor}"),
         "queue, overdue": (supervisor_client, "/staff/cases/?view=overdue"),
+        "queue, children": (supervisor_client, "/staff/cases/?view=open&children=1"),
         "caseloads": (supervisor_client, "/staff/cases/caseload/"),
         "search by reference": (supervisor_client, f"/staff/cases/search/?q={case.reference}"),
         "case page": (supervisor_client, f"/staff/cases/{case.reference}/"),
