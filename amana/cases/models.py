@@ -636,6 +636,11 @@ class NotificationKind(models.TextChoices):
     HANDED_OVER = "handed_over", _("Case handed over")
     OVERRIDE_ENDING = "override_ending", _("Emergency override ends soon")
     FOLLOW_UP_OVERDUE = "follow_up_overdue", _("Follow-up overdue")
+    PARTNER_ACCEPTED = "partner_accepted", _("Referral accepted")
+    PARTNER_DECLINED = "partner_declined", _("Referral declined")
+    PARTNER_ACTION = "partner_action", _("Action recorded on a referral")
+    PARTNER_QUESTION = "partner_question", _("Question asked on a referral")
+    PARTNER_DONE = "partner_done", _("Referral done")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -644,11 +649,17 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 
 class Notification(models.Model):
-    """An in-app notice to one staff member; it names only the kind and the case reference."""
+    """An in-app notice to one staff member; it names only the kind and the case reference.
+
+    A notice about a part of the case (a referral) also keeps that part's pseudonymous reference and
+    the page that shows it, never anything sealed.
+    """
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    about = models.CharField(max_length=20, blank=True)
+    url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -17,9 +17,14 @@ def supervisors_of(organisation_id: int) -> list[User]:
     )
 
 
-def notify(*, recipients: Iterable[User], case: Case, kind: str) -> None:
+def notify(*, recipients: Iterable[User], case: Case, kind: str, about: str = "", url: str = "") -> None:
+    """One unread notice per recipient. `about` is a pseudonymous reference and `url` the page to
+    open: neither may carry a name or anything sealed."""
     Notification.objects.bulk_create(
-        [Notification(recipient=user, case=case, kind=kind) for user in {user.pk: user for user in recipients}.values()]
+        [
+            Notification(recipient=user, case=case, kind=kind, about=about, url=url)
+            for user in {user.pk: user for user in recipients}.values()
+        ]
     )
 
 
@@ -29,3 +34,11 @@ def notify_supervisors(*, case: Case, kind: str) -> None:
     if case.assigned_to is not None and case.assigned_to.is_active:
         recipients.append(case.assigned_to)
     notify(recipients=recipients, case=case, kind=kind)
+
+
+def notify_caseworker(*, case: Case, kind: str, about: str = "", url: str = "") -> None:
+    """Tell the case's caseworker; a case nobody is assigned to tells its supervisors instead, so
+    that no step goes unseen."""
+    assigned = case.assigned_to
+    recipients = [assigned] if assigned is not None and assigned.is_active else supervisors_of(case.organisation_id)
+    notify(recipients=recipients, case=case, kind=kind, about=about, url=url)

@@ -378,6 +378,14 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("case").order_by("-created_at", "-id")
 
 
+def get_notification_for(user: User, notification_id: int) -> Notification:
+    """One of the member's own notices; anyone else's is not found (404)."""
+    notification = Notification.objects.filter(recipient=user, pk=notification_id).select_related("case").first()
+    if notification is None:
+        raise Http404
+    return notification
+
+
 def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user).unread().count()
 

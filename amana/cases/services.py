@@ -551,6 +551,14 @@ def mark_notifications_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
 
 
+@transaction.atomic
+def mark_notification_read(*, notification: Notification) -> None:
+    """Opening a notice reads it; opening it again keeps the first time it was read."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
 # Assignment ---------------------------------------------------------------------------------
 
 

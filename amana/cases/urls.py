@@ -10,6 +10,7 @@ urlpatterns = [
     path("overdue/", views.overdue, name="overdue"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/<int:notification_id>/", views.open_notification, name="open_notification"),
     path("team/", views.team_cases, name="team_cases"),
     path("team/<str:reference>/", views.team_case, name="team_case"),
     path("team/<str:reference>/hand-over/", views.hand_over, name="hand_over"),

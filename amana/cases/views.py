@@ -144,6 +144,18 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/notifications.html", {"page": page})
 
 
+@require_GET
+@require_roles(*CASE_ROLES)
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Open what a notice is about; opening it marks it read."""
+    notification = selectors.get_notification_for(_user(request), notification_id)
+    services.mark_notification_read(notification=notification)
+    # The address was written by amana itself; a stored value that is not a local path opens the case.
+    if notification.url.startswith("/") and not notification.url.startswith("//"):
+        return redirect(notification.url)
+    return redirect("cases:case", notification.case.reference)
+
+
 @require_POST
 @require_roles(*CASE_ROLES)
 def notifications_read(request: HttpRequest) -> HttpResponse:

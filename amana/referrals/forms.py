@@ -5,10 +5,12 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from amana.accounts.models import Role, User
+from amana.cases.models import ActionStatus, Case, PlanAction
 from amana.core.widgets import DateInput, DateTimeInput
 from amana.directory import selectors as directory
 from amana.referrals.models import ActionKind, ConsentGiven, Outcome, Pathway, ServiceType
@@ -39,6 +41,18 @@ def _text_field(label: Any, *, required: bool = True, rows: int = 3) -> forms.Ch
 class ServiceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} — {obj.organisation.name}"
+
+
+class PlanStepChoiceField(forms.ModelChoiceField):
+    """A step of her plan, named by its kind and date only: its details are sealed."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.due_on is None:
+            return str(obj.get_kind_display())
+        return _("%(step)s, by %(date)s") % {
+            "step": obj.get_kind_display(),
+            "date": date_format(obj.due_on, "SHORT_DATE_FORMAT"),
+        }
 
 
 class ReferralForm(forms.Form):
@@ -90,10 +104,19 @@ class ReferralForm(forms.Form):
         _("Emergency override: why her life or safety requires this without her consent (supervisors only)"),
         required=False,
     )
+    plan_action = PlanStepChoiceField(
+        label=_("The step of her plan this referral carries out (optional)"),
+        queryset=PlanAction.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        error_messages={"invalid_choice": _("Choose one of the planned steps of this case.")},
+    )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, case: Case, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"consent_until": timezone.localdate() + timedelta(days=DEFAULT_CONSENT_DAYS)})
         super().__init__(*args, **kwargs)
+        planned = PlanAction.objects.filter(case=case, status=ActionStatus.PLANNED)
+        self.fields["plan_action"].queryset = planned  # type: ignore[attr-defined]  # a model choice field
         if user.has_role(Role.SUPERVISOR):
             # Under an emergency override she gave no consent; clean() asks for one or the other.
             self.fields["consent_given"].required = False

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Organisation, User
-from amana.cases.models import Case
+from amana.cases.models import Case, PlanAction
 from amana.directory.models import Service
 from amana.vault.models import Compartment, Locker
 
@@ -87,6 +87,15 @@ class Referral(models.Model):
     service_type = models.CharField(_("type of service"), max_length=16, choices=ServiceType.choices, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SENT)
     exchange_locker = models.OneToOneField(Locker, on_delete=models.PROTECT, related_name="+")
+    # The step of her plan this referral carries out, so that the plan shows how far it has come.
+    plan_action = models.ForeignKey(
+        PlanAction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("step of her plan"),
+    )
 
     # Her consent to this referral.
     compartments = models.JSONField(_("compartments shared"), default=list)

@@ -12,13 +12,14 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
 from amana.audit.services import record
-from amana.cases.models import Audience, Case, Consent, NotificationKind, Scope
-from amana.cases.notifications import notify_supervisors
+from amana.cases.models import Audience, Case, Consent, NotificationKind, PlanAction, Scope
+from amana.cases.notifications import notify_caseworker, notify_supervisors
 from amana.core.references import random_reference
 from amana.directory.models import Service
 from amana.referrals.models import (
@@ -135,13 +136,14 @@ def create_referral(
     service: Service | None = None,
     service_type: str = "",
     override_reason: str = "",
+    plan_action: PlanAction | None = None,
 ) -> Referral:
     """Refer a case under her consent, or under a supervisor's emergency override.
 
     Steps: check the rules (pathway, her choices, identity never in liaison, one open referral per
-    pathway per organisation); make the referral's exchange locker (NGO and receiving organisation); seal the
-    purpose; grant exactly the chosen lockers to the organisation; audit the referral and any
-    override.
+    pathway per organisation, a plan step of this case); make the referral's exchange locker (NGO
+    and receiving organisation); seal the purpose; grant exactly the chosen lockers to the
+    organisation; audit the referral and any override.
     """
     chosen = set(compartments)
     override = bool(override_reason.strip())
@@ -154,6 +156,8 @@ def create_referral(
         override=override,
         by=by,
     )
+    if plan_action is not None and plan_action.case_id != case.pk:
+        raise ReferralRefused(_("Choose a step of this case's plan."))
     exchange = vault.create_locker(compartment=Compartment.MESSAGES, holders=[case.organisation, organisation])
     referral = Referral.objects.create(
         reference=_new_reference(),
@@ -163,6 +167,7 @@ def create_referral(
         pathway=pathway,
         service_type=service_type if pathway == Pathway.SERVICE else "",
         exchange_locker=exchange,
+        plan_action=plan_action,
         compartments=sorted(chosen),
         consent_given=ConsentGiven.OVERRIDE if override else consent_given,
         consent_until=consent_until,
@@ -455,6 +460,17 @@ def _require(referral: Referral, *statuses: str) -> None:
         raise ReferralRefused(_("This step is not possible at this stage of the referral."))
 
 
+def _tell_caseworker(referral: Referral, kind: str) -> None:
+    """Tell the case's caseworker what the partner did: the kind of step and the referral's
+    pseudonymous reference only, never what the partner wrote."""
+    notify_caseworker(
+        case=referral.case,
+        kind=kind,
+        about=referral.reference,
+        url=reverse("referrals:detail", kwargs={"reference": referral.reference}),
+    )
+
+
 @transaction.atomic
 def accept(*, referral: Referral, by: User) -> None:
     referral = _locked(referral)
@@ -463,6 +479,7 @@ def accept(*, referral: Referral, by: User) -> None:
     referral.answered_at = timezone.now()
     referral.save(update_fields=["status", "answered_at"])
     record(actor=by, action="referral.accepted", target=referral)
+    _tell_caseworker(referral, NotificationKind.PARTNER_ACCEPTED)
 
 
 @transaction.atomic
@@ -475,6 +492,7 @@ def decline(*, referral: Referral, by: User, reason: str) -> None:
     referral.save(update_fields=["decline_reason_sealed", "answered_at"])
     _end(referral, status=Status.DECLINED, by=by, because=RevokedBecause.DECLINED)
     record(actor=by, action="referral.declined", target=referral)
+    _tell_caseworker(referral, NotificationKind.PARTNER_DECLINED)
 
 
 @transaction.atomic
@@ -485,6 +503,7 @@ def record_action(*, referral: Referral, by: User, kind: str, note: str) -> Part
         referral=referral, kind=kind, note_sealed=vault.seal(referral.exchange_locker, note), by=by
     )
     record(actor=by, action=f"referral.action_{kind}", target=referral)
+    _tell_caseworker(referral, NotificationKind.PARTNER_ACTION)
     return action
 
 
@@ -501,6 +520,7 @@ def mark_done(*, referral: Referral, by: User, note: str = "") -> None:
         referral.save(update_fields=["note_sealed"])
     _end(referral, status=Status.DONE, by=by, because=RevokedBecause.DONE)
     record(actor=by, action="referral.done", target=referral)
+    _tell_caseworker(referral, NotificationKind.PARTNER_DONE)
 
 
 @transaction.atomic
@@ -512,6 +532,7 @@ def ask(*, referral: Referral, by: User, text: str) -> Question:
         referral=referral, question_sealed=vault.seal(referral.exchange_locker, text), asked_by=by
     )
     record(actor=by, action="referral.question_asked", target=referral)
+    _tell_caseworker(referral, NotificationKind.PARTNER_QUESTION)
     return question
 
 

@@ -49,7 +49,7 @@ def ngo_list(request: HttpRequest) -> HttpResponse:
 @with_keyring
 def new(request: HttpRequest, case_reference: str, *, keyring: Any) -> HttpResponse:
     case = cases.get_case_for(request.user, case_reference)  # type: ignore[arg-type]  # verified staff
-    form = ReferralForm(request.POST if request.method == "POST" else None, user=request.user)  # type: ignore[arg-type]  # verified staff
+    form = ReferralForm(request.POST if request.method == "POST" else None, user=request.user, case=case)  # type: ignore[arg-type]  # verified staff
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -64,6 +64,7 @@ def new(request: HttpRequest, case_reference: str, *, keyring: Any) -> HttpRespo
                 consent_given=data["consent_given"],
                 consent_until=data["consent_until"],
                 override_reason=data.get("override_reason", ""),
+                plan_action=data["plan_action"],
                 by=request.user,  # type: ignore[arg-type]  # verified staff
                 keyring=keyring,
             )

@@ -37,7 +37,7 @@ from django.utils import timezone
 from amana.accounts import services as accounts
 from amana.accounts.models import KeyRequest, Role
 from amana.cases import services as cases
-from amana.cases.models import Sender
+from amana.cases.models import Notification, Sender
 from amana.cases.tests.conftest import assigned_case, colleague, team_case
 from amana.community import services as community
 from amana.community.tests.conftest import make_action_point, make_forum, make_training
@@ -122,6 +122,11 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/cases/<str:reference>/reopen/": (NO_METHOD, SUPERVISOR),
     "staff/cases/<str:reference>/files/<int:evidence_id>/": (CASE, NO_METHOD),
     "staff/cases/team/<str:reference>/": (TEAM, NO_METHOD),
+    # A notice is its recipient's alone: anyone else who handles cases finds nothing.
+    "staff/cases/notifications/<int:notification_id>/": (
+        rule("caseworker", "colleague supervisor outsider"),
+        NO_METHOD,
+    ),
     "staff/cases/team/<str:reference>/hand-over/": (NO_METHOD, TEAM),
     # Evidence
     "staff/evidence/<str:reference>/": (CASE, NO_METHOD),
@@ -287,6 +292,7 @@ def _world(personas: Any) -> dict[str, Any]:
         "follow_up_id": follow_up.pk,
         "timeline_id": timeline.pk,
         "question_id": question.pk,
+        "notification_id": Notification.objects.filter(recipient=personas.caseworker).first().pk,
         "organisation_id": personas.ngo.pk,
         "request_id": KeyRequest.objects.get(member=waiting).pk,
         "member_id": personas.caseworker.pk,
