@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from amana.accounts.models import User
 from amana.cases.models import Case
-from amana.vault.models import SurvivorKey
+from amana.vault.models import Locker, SurvivorKey
 
 
 class SurvivorAccess(models.Model):
@@ -39,3 +40,26 @@ class GuessThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.bucket
+
+
+class IntakeDraft(models.Model):
+    """A report a member is recording step by step, kept between steps and between visits.
+
+    What was typed is sealed in its own locker, held by the member's organisation; only the member
+    who started it opens it (amana.channel.intake_drafts). It is deleted and its locker shredded
+    when the report is recorded, when it is discarded, or after it lies unused too long.
+    """
+
+    recorded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    locker = models.OneToOneField(Locker, on_delete=models.PROTECT, related_name="+")
+    content_sealed = models.BinaryField()
+    # How many of the questions' steps are answered: listed without opening anything.
+    steps_answered = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"intake draft {self.pk}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import QueryDict
@@ -117,6 +118,17 @@ class Draft:
         for key, values in raw.items():
             data.setlist(key, values)
         return data
+
+    def initial(self, step: int, form_class: type[forms.Form]) -> dict[str, Any]:
+        """What was typed on a step before, as the form's starting values (no error shown until it
+        is sent again)."""
+        typed = self.typed(step)
+        initial: dict[str, Any] = {}
+        for name, form_field in form_class.base_fields.items():
+            values = typed.getlist(name) if typed is not None else []
+            if values:
+                initial[name] = values if isinstance(form_field, forms.MultipleChoiceField) else values[0]
+        return initial
 
     def complete(self, step: int, answers: dict[str, Any]) -> None:
         self.answers[str(step)] = answers

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -35,7 +34,6 @@ from amana.channel.forms import (
     ContactPlanChangeForm,
     EvidenceForm,
     SecondCodeForm,
-    StepForm,
     consent_key,
     report_from_answers,
     review,
@@ -142,16 +140,6 @@ def neutral_home() -> HttpResponse:
     return redirect("core:index")
 
 
-def _initial(form_class: type[StepForm], typed: Any) -> dict[str, Any]:
-    """What she typed before, as the form's starting values (no error shown until she sends it)."""
-    initial: dict[str, Any] = {}
-    for name, field in form_class.base_fields.items():
-        values = typed.getlist(name)
-        if values:
-            initial[name] = values if isinstance(field, forms.MultipleChoiceField) else values[0]
-    return initial
-
-
 def _step_url(number: int) -> str:
     return reverse("channel:send") if number == SEND_STEP else reverse("channel:step", args=[number])
 
@@ -180,7 +168,7 @@ def _step_page(request: HttpRequest, draft: Draft, number: int, form: Any = None
         if typed and "next" in typed and draft.first_incomplete(number) == number:
             form = form_class(typed)  # she pressed "Next" and something is missing: say what
         else:
-            form = form_class(initial=_initial(form_class, typed)) if typed else form_class()
+            form = form_class(initial=draft.initial(number, form_class))
     return render(request, "channel/step.html", _step_context(draft, number, form), status=status)
 
 

@@ -45,6 +45,12 @@ def _forget_idle_visits() -> str:
     return f"{forget_idle_visits()} idle visits forgotten"
 
 
+def _forget_stale_intake_drafts() -> str:
+    from amana.channel.intake_drafts import forget_stale_drafts
+
+    return f"{forget_stale_drafts()} stale intake drafts deleted"
+
+
 def _referrals_and_overrides() -> str:
     from amana.referrals.services import end_overrides_due, expire_due, warn_overrides_ending
 
@@ -90,6 +96,12 @@ def _backup() -> str:
 
 SCHEDULE: list[Job] = [
     Job("forget_idle_visits", timedelta(minutes=5), _("Forget idle survivor visits"), _forget_idle_visits),
+    Job(
+        "forget_stale_intake_drafts",
+        timedelta(hours=1),
+        _("Delete unfinished reports left unused"),
+        _forget_stale_intake_drafts,
+    ),
     Job(
         "referrals_and_overrides",
         timedelta(hours=1),

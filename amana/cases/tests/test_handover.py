@@ -16,19 +16,11 @@ from .conftest import keyring_of, team_case
 pytestmark = pytest.mark.django_db
 
 
-def _intake_data(token: str) -> dict:
-    from amana.channel.tests.conftest import STEP_DATA
-
-    data: dict = {"token": token, "channel": "peace_team"}
-    for number, answers in enumerate(STEP_DATA, start=1):
-        data.update({f"s{number}-{key}": value for key, value in answers.items()})
-    return data
-
-
 def test_a_peace_team_report_is_held_by_the_team(personas, login) -> None:
+    from amana.channel.tests.intake_steps import record_through_steps
+
     client = login(personas.cpt_member)
-    token = client.get("/staff/intake/").context["token"]
-    assert client.post("/staff/intake/", _intake_data(token)).status_code == 302
+    assert record_through_steps(client, channel="peace_team").status_code == 302
     case = Case.objects.get()
     assert case.channel == Channel.PEACE_TEAM and case.organisation == personas.cpt
     assert case.received_by_team == personas.cpt and case.is_held_by_team

@@ -39,6 +39,7 @@ from amana.accounts.models import KeyRequest, Role
 from amana.cases import services as cases
 from amana.cases.models import Notification, Sender
 from amana.cases.tests.conftest import assigned_case, colleague, team_case
+from amana.channel import intake_drafts
 from amana.community import services as community
 from amana.community.tests.conftest import make_action_point, make_forum, make_training
 from amana.directory.models import Service, ServiceKind
@@ -101,6 +102,7 @@ ADMIN = rule("system_admin", refused=LOGIN)
 ADMIN_READ_ONLY = rule(refused=LOGIN, forbidden="system_admin")  # a model the admin only shows
 NO_PAGE = rule(not_found="system_admin", refused=LOGIN)
 NO_METHOD = rule(refused=405)
+DRAFT = rule("cpt_member", "caseworker colleague supervisor outsider")  # a peace-team member's draft
 
 # route (as the URLconf spells it) -> (GET rule, POST rule)
 ROWS: dict[str, tuple[Rule, Rule]] = {
@@ -152,6 +154,10 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/referrals/received/<str:reference>/question/": (NO_METHOD, PARTNER),
     "staff/referrals/received/<str:reference>/done/": (NO_METHOD, PARTNER),
     "staff/referrals/received/<str:reference>/files/<int:evidence_id>/": (PARTNER, NO_METHOD),
+    # Intake drafts: only the member who started one continues it; other recorders find nothing.
+    "staff/intake/drafts/<int:draft_id>/<int:number>/": (DRAFT, DRAFT),
+    "staff/intake/drafts/<int:draft_id>/send/": (DRAFT, DRAFT),
+    "staff/intake/drafts/<int:draft_id>/discard/": (NO_METHOD, DRAFT),
     # Members and organisations
     "staff/organisations/<int:organisation_id>/members/": (MEMBERS, NO_METHOD),
     "staff/organisations/<int:organisation_id>/members/new/": (MEMBERS, MEMBERS),
@@ -226,7 +232,7 @@ def _admin_rows() -> dict[str, tuple[Rule, Rule]]:
 
 ROWS |= _admin_rows()
 # Routes whose POST cannot be undone: tried after everything else.
-LAST = ("withdraw/", "decline/", "done/", "hand-over/", "delete/", "remove/", "revoke/")
+LAST = ("withdraw/", "decline/", "done/", "hand-over/", "delete/", "remove/", "revoke/", "discard/")
 
 
 def staff_routes_with_an_object_id() -> list[str]:
@@ -293,6 +299,8 @@ def _world(personas: Any) -> dict[str, Any]:
         "timeline_id": timeline.pk,
         "question_id": question.pk,
         "notification_id": Notification.objects.filter(recipient=personas.caseworker).first().pk,
+        "draft_id": intake_drafts.start(user=personas.cpt_member).pk,
+        "number": 1,
         "organisation_id": personas.ngo.pk,
         "request_id": KeyRequest.objects.get(member=waiting).pk,
         "member_id": personas.caseworker.pk,
