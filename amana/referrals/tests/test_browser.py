@@ -59,7 +59,7 @@ def test_a_caseworker_refers_and_the_liaison_accepts_and_records_an_action(
     page.get_by_label("ما الذي تم").select_option("warned")
     page.get_by_label("التفاصيل").fill("تم تحذير المبتز (مثال).")
     page.get_by_role("button", name="تسجيل", exact=True).click()
-    assert "تم تسجيل ما قمتم به" in page.content()
+    assert "تم تسجيل ما قمت به" in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.context.close()
     referral.refresh_from_db()
