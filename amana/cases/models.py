@@ -279,6 +279,25 @@ class Case(models.Model):
         return [str(label) for value, label in Want.choices if value in self.wants]
 
 
+class CaseloadCount(models.Model):
+    """A caseworker's open cases and the urgent ones among them, as the caseload page shows them.
+
+    Kept by the case services in the same transaction as every change that moves a case in or out
+    of her load (assignment, closure, reopening, urgency, follow-ups scheduled and recorded,
+    shredding): the page reads one row per caseworker instead of counting every open case and
+    every overdue follow-up of the organisation.
+    """
+
+    caseworker = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    open_cases = models.PositiveIntegerField(default=0)
+    urgent = models.PositiveIntegerField(default=0)
+    # Follow-ups scheduled in her open cases: those overdue are these less the few not yet due.
+    scheduled_follow_ups = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"caseload of {self.caseworker_id}"
+
+
 class Audience(models.TextChoices):
     AUTHORITIES = "authorities", _("The authorities (Community Police, National Security)")
     SERVICES = "services", _("Support services (psychosocial, legal)")

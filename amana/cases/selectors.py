@@ -20,6 +20,7 @@ from amana.audit.services import record
 from amana.cases.models import (
     ActionStatus,
     Case,
+    CaseloadCount,
     CaseMessage,
     CaseQuerySet,
     ClosureDecision,
@@ -312,34 +313,35 @@ class Caseload:
 def caseloads_for(user: User) -> list[Caseload]:
     """Each caseworker's open cases, urgent ones and overdue follow-ups (supervisors only).
 
-    Three queries whatever the caseload: the caseworkers, one count of open cases grouped by
-    caseworker read from the caseload index, and one of overdue follow-ups.
+    Three queries whatever the caseload: the caseworkers; their counts of open and urgent cases and
+    of scheduled follow-ups (kept by the case services as each case moves, so nothing is counted
+    here); and the follow-ups not yet due, which are the few planned ahead. Those overdue are the
+    scheduled ones less those not yet due: counting them directly read every overdue follow-up of
+    the organisation on each view.
     """
     if not (may_handle_cases(user) and user.has_role(Role.SUPERVISOR)):
         raise PermissionDenied
     workers = list(caseworkers_of(user))
-    counts = {
-        row["assigned_to"]: row
-        for row in cases_for(user)
-        .open()
-        .filter(assigned_to__isnull=False)
-        .values("assigned_to")
-        .annotate(open_cases=Count("id"), urgent=Count("id", filter=Q(is_urgent_now=True)))
-        .order_by()
-    }
-    overdue = dict(
-        overdue_follow_ups()
-        .filter(case__organisation=user.organisation_id, case__assigned_to__isnull=False)
+    counts = {load.caseworker_id: load for load in CaseloadCount.objects.filter(caseworker__in=[w.pk for w in workers])}
+    not_yet_due = dict(
+        FollowUp.objects.filter(
+            status=FollowUpStatus.SCHEDULED,
+            due_at__gte=timezone.now(),
+            case__organisation=user.organisation_id,
+            case__assigned_to__isnull=False,
+        )
+        .exclude(case__status=Status.CLOSED)
         .values_list("case__assigned_to")
         .annotate(n=Count("pk"))
         .values_list("case__assigned_to", "n")
     )
+    empty = CaseloadCount()
     return [
         Caseload(
             caseworker=worker,
-            open_cases=counts.get(worker.pk, {}).get("open_cases", 0),
-            urgent=counts.get(worker.pk, {}).get("urgent", 0),
-            overdue_follow_ups=overdue.get(worker.pk, 0),
+            open_cases=counts.get(worker.pk, empty).open_cases,
+            urgent=counts.get(worker.pk, empty).urgent,
+            overdue_follow_ups=counts.get(worker.pk, empty).scheduled_follow_ups - not_yet_due.get(worker.pk, 0),
         )
         for worker in workers
     ]

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ from amana.cases.models import (
     Answer,
     Audience,
     Case,
+    CaseloadCount,
     CaseMessage,
     ChildAge,
     ChildAgreement,
@@ -248,6 +250,7 @@ def add_message(
 def set_status(*, case: Case, status: str, by: User) -> None:
     case.status = status
     case.save(update_fields=["status", "updated_at"])
+    keep_caseload_of(case)
     record(actor=by, action=f"case.status_{status}", target=case)
 
 
@@ -417,6 +420,7 @@ def mark_duress_suspected(*, case: Case) -> None:
         fields.append("duress_suspected")
         notify_supervisors(case=case, kind=NotificationKind.DURESS)
     case.save(update_fields=fields)
+    keep_caseload_of(case)
     record(actor=None, action="case.duress_code_used", target=case)
 
 
@@ -562,16 +566,52 @@ def mark_notification_read(*, notification: Notification) -> None:
 # Assignment ---------------------------------------------------------------------------------
 
 
+def keep_caseload_of(case: Case, *earlier: int | None) -> None:
+    """Recount the load of the caseworker a case is assigned to now (and of any it just left).
+
+    Call it after the change is saved, in the same transaction: the case's row is then locked by
+    it, so whose load the case is in is read from the database, never from a stale copy. Each
+    caseworker's count row is locked before counting, so two changes to one load at the same time
+    are counted one after the other and the later one sees the earlier.
+    """
+    now = Case.objects.filter(pk=case.pk).values_list("assigned_to", flat=True).first()
+    recount_caseloads([now, *earlier])
+
+
+@transaction.atomic
+def recount_caseloads(caseworker_ids: Iterable[int | None]) -> None:
+    """Count each caseworker's open and urgent cases again, from her organisation's caseload index,
+    and the follow-ups still scheduled in them."""
+    wanted = {pk for pk in caseworker_ids if pk is not None}
+    for worker in User.objects.filter(pk__in=wanted).order_by("pk"):  # one order: no deadlock
+        load, _created = CaseloadCount.objects.select_for_update().get_or_create(caseworker=worker)
+        her_cases = Case.objects.open().filter(organisation=worker.organisation_id, assigned_to=worker.pk)
+        load.scheduled_follow_ups = FollowUp.objects.filter(
+            status=FollowUpStatus.SCHEDULED, case__in=her_cases.values("pk")
+        ).count()
+        figures = (
+            her_cases
+            # Counting a column of the index, not the id: the id is not in it, and reading it would
+            # read every row of her cases.
+            .aggregate(open_cases=Count("*"), urgent=Count("is_urgent_now", filter=Q(is_urgent_now=True)))
+        )
+        load.open_cases, load.urgent = figures["open_cases"], figures["urgent"]
+        load.save(update_fields=["open_cases", "urgent", "scheduled_follow_ups"])
+
+
 @transaction.atomic
 def assign_case(*, case: Case, caseworker: User, by: User) -> None:
     """A supervisor gives the case to a caseworker of the same organisation, who is told in the app."""
     if caseworker.organisation_id != case.organisation_id or not caseworker.has_role(Role.CASEWORKER, Role.SUPERVISOR):
         raise StepRefused(_("Choose a caseworker of your organisation."))
     _refuse_if_closed(case)
+    # Locked and read from the database: the load it leaves is the one it is really in now.
+    earlier = Case.objects.select_for_update().filter(pk=case.pk).values_list("assigned_to", flat=True).get()
     case.assigned_to = caseworker
     fields = ["assigned_to", "updated_at"]
     _start_handling(case, fields)
     case.save(update_fields=fields)
+    keep_caseload_of(case, earlier)
     record(actor=by, action="case.assigned", target=case)
     if caseworker.pk != by.pk:
         notify(recipients=[caseworker], case=case, kind=NotificationKind.ASSIGNED)
@@ -616,6 +656,7 @@ def record_risk_assessment(*, case: Case, answers: dict[str, str], notes: str, j
     fields = ["risk_level", "updated_at"]
     _start_handling(case, fields)
     case.save(update_fields=fields)
+    keep_caseload_of(case)
     record(actor=by, action="case.risk_assessed", target=case)
     if level == RiskLevel.HIGH:
         notify_supervisors(case=case, kind=NotificationKind.HIGH_RISK)
@@ -728,6 +769,7 @@ def schedule_follow_up(*, case: Case, plan: FollowUpPlan, by: User) -> FollowUp:
         details_sealed=_seal_json(case.care_locker, details),
         scheduled_by=by,
     )
+    keep_caseload_of(case)
     record(actor=by, action="case.follow_up_scheduled", target=case)
     return follow_up
 
@@ -744,6 +786,7 @@ def record_follow_up(*, follow_up: FollowUp, status: str, outcome: str, by: User
     follow_up.recorded_by = by
     follow_up.recorded_at = timezone.now()
     follow_up.save(update_fields=["status", "outcome_sealed", "recorded_by", "recorded_at"])
+    keep_caseload_of(follow_up.case)
     record(actor=by, action=f"case.follow_up_{status}", target=follow_up.case)
 
 
@@ -837,6 +880,7 @@ def decide_closure(
         case.status = Status.CLOSED
         fields.append("status")
     case.save(update_fields=fields)
+    keep_caseload_of(case)
     if approve:
         # The case's work is over, so is every partner's access to it.
         referrals.end_for_closed_case(case=case, by=by)
@@ -853,6 +897,7 @@ def reopen_case(*, case: Case, by: User) -> None:
         raise StepRefused(_("Only a closed case can be reopened."))
     case.status = Status.IN_PROGRESS
     case.save(update_fields=["status", "updated_at"])
+    keep_caseload_of(case)
     record(actor=by, action="case.reopened", target=case)
 
 

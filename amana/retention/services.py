@@ -120,6 +120,7 @@ def shred_case(*, case: Case, by: User | None, why: str) -> None:
     stored_files = list(EvidenceFile.objects.filter(case=case).values_list("stored_name", flat=True))
     case_id = case.pk
     case.delete()
+    case_services.recount_caseloads([case.assigned_to_id])
     vault.destroy(locker_ids=locker_ids, survivor_key_ids=survivor_key_ids, stored_files=stored_files)
     record(actor=by, action=why, object_type="cases.case", object_id=str(case_id))
     transaction.on_commit(_checkpoint_sqlite_log)

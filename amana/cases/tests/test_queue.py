@@ -173,10 +173,80 @@ def test_caseloads_count_open_and_urgent_cases_per_caseworker(personas, other_ca
     done, _ = make_case(personas.ngo, danger_now="yes")
     for case in (calm, urgent, done):
         services.assign_case(case=case, caseworker=personas.caseworker, by=personas.supervisor)
-    Case.objects.filter(pk=done.pk).update(status="closed")
+    services.set_status(case=done, status="closed", by=personas.supervisor)
     loads = {load.caseworker.username: load for load in caseloads_for(personas.supervisor)}
     assert (loads["caseworker"].open_cases, loads["caseworker"].urgent) == (2, 1)
     assert (loads["caseworker.two"].open_cases, loads["caseworker.two"].urgent) == (0, 0)
+
+
+def test_the_kept_caseloads_equal_the_real_counts_through_every_change(personas, other_caseworker) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amana.cases.models import FollowUp, Status
+    from amana.cases.selectors import caseloads_for
+    from amana.retention.services import SHRED_ON_REQUEST, shred_case
+
+    def real() -> dict[str, tuple[int, int, int]]:
+        open_cases = Case.objects.exclude(status=Status.CLOSED)
+        overdue = FollowUp.objects.filter(status="scheduled", due_at__lt=timezone.now(), case__in=open_cases)
+        return {
+            worker.username: (
+                open_cases.filter(assigned_to=worker).count(),
+                open_cases.filter(assigned_to=worker, is_urgent_now=True).count(),
+                overdue.filter(case__assigned_to=worker).count(),
+            )
+            for worker in (personas.caseworker, other_caseworker)
+        }
+
+    def shown() -> dict[str, tuple[int, int, int]]:
+        return {
+            load.caseworker.username: (load.open_cases, load.urgent, load.overdue_follow_ups)
+            for load in caseloads_for(personas.supervisor)
+        }
+
+    def follow_up(case: Case, hours: int) -> None:
+        plan = services.FollowUpPlan(due_at=timezone.now() + timedelta(hours=hours), channel="call")
+        services.schedule_follow_up(case=case, plan=plan, by=personas.caseworker)
+
+    def record_follow_up() -> None:
+        late = FollowUp.objects.get(case=calm, due_at__lt=timezone.now())
+        services.record_follow_up(follow_up=late, status="done", outcome="", by=personas.caseworker)
+
+    calm, _ = make_case(personas.ngo)
+    urgent, _ = make_case(personas.ngo, danger_now="yes")
+    quiet, _ = make_case(personas.ngo)
+    steps = [
+        lambda: services.assign_case(case=calm, caseworker=personas.caseworker, by=personas.supervisor),
+        lambda: services.assign_case(case=urgent, caseworker=personas.caseworker, by=personas.supervisor),
+        # Reassigned: it leaves one load and enters the other.
+        lambda: services.assign_case(case=urgent, caseworker=other_caseworker, by=personas.supervisor),
+        lambda: services.record_risk_assessment(
+            case=calm, answers={"family_violence": "yes"}, notes="", judged="", by=personas.caseworker
+        ),
+        lambda: follow_up(calm, -3),  # overdue already
+        lambda: follow_up(calm, 48),  # not yet due
+        lambda: follow_up(urgent, -1),
+        lambda: services.set_status(case=Case.objects.get(pk=calm.pk), status="in_progress", by=personas.supervisor),
+        lambda: services.set_status(case=Case.objects.get(pk=calm.pk), status="closed", by=personas.supervisor),
+        lambda: services.reopen_case(case=Case.objects.get(pk=calm.pk), by=personas.supervisor),
+        record_follow_up,
+        lambda: services.assign_case(case=quiet, caseworker=personas.caseworker, by=personas.supervisor),
+        lambda: services.mark_duress_suspected(case=quiet),
+        lambda: shred_case(case=urgent, by=personas.supervisor, why=SHRED_ON_REQUEST),
+    ]
+    seen = []
+    for step in steps:
+        step()
+        assert shown() == real()
+        seen.append(real())
+    # The walk moved every count it checks, so a count left unchanged by a step would be caught.
+    assert seen[1]["caseworker"] == (2, 1, 0) and seen[2] == {"caseworker": (1, 0, 0), "caseworker.two": (1, 1, 0)}
+    assert seen[3]["caseworker"] == (1, 1, 0) and seen[5]["caseworker"] == (1, 1, 1)
+    assert seen[6]["caseworker.two"] == (1, 1, 1) and seen[8]["caseworker"] == (0, 0, 0)
+    assert seen[9]["caseworker"] == (1, 1, 1) and seen[10]["caseworker"] == (1, 1, 0)
+    assert seen[12]["caseworker"] == (2, 2, 0) and seen[13]["caseworker.two"] == (0, 0, 0)
 
 
 def test_the_queue_flags_the_cases_with_something_overdue(personas, login) -> None:
