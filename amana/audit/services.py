@@ -57,6 +57,16 @@ def _head_for_update() -> AuditHead:
     return head
 
 
+@dataclass(frozen=True)
+class Line:
+    """One entry to append, as ``record`` takes it: what was done, to which object."""
+
+    action: str
+    target: models.Model | None = None
+    object_type: str = ""
+    object_id: str = ""
+
+
 @transaction.atomic
 def record(
     *,
@@ -66,33 +76,46 @@ def record(
     object_type: str = "",
     object_id: str = "",
 ) -> AuditEntry:
-    """Append one entry. Call it inside the same transaction as the change it describes.
+    """Append one entry. Call it inside the same transaction as the change it describes."""
+    return record_all(actor=actor, lines=[Line(action, target, object_type, object_id)])[0]
 
-    Steps: lock the chain head, build the entry on top of the head's hash, save both.
+
+@transaction.atomic
+def record_all(*, actor: Any, lines: list[Line]) -> list[AuditEntry]:
+    """Append one entry per line, each its own link of the chain, under one lock of the head.
+
+    Steps: lock the chain head, build each entry on top of the one before, save them all and the
+    head. A page that opens several sealed parts records each opening, at the cost of one append.
     """
     head = _head_for_update()
-    if target is not None:
-        object_type = object_type or target._meta.label_lower
-        object_id = object_id or str(target.pk)
     actor_known = actor is not None and getattr(actor, "is_authenticated", False)
-    entry = AuditEntry(
-        seq=head.last_seq + 1,
-        # Microseconds dropped so that every database stores and returns the same time.
-        at=timezone.now().replace(microsecond=0),
-        actor_id=actor.pk if actor_known else None,
-        actor_label=actor.get_username() if actor_known else "",
-        organisation_id=getattr(actor, "organisation_id", None) if actor_known else None,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        prev_hash=head.last_hash or GENESIS_HASH,
-    )
-    entry.entry_hash = audit_mac(_entry_message(entry))
-    entry.save()
-    head.last_seq = entry.seq
-    head.last_hash = entry.entry_hash
+    # Microseconds dropped so that every database stores and returns the same time.
+    at = timezone.now().replace(microsecond=0)
+    entries = []
+    seq, last_hash = head.last_seq, head.last_hash or GENESIS_HASH
+    for line in lines:
+        object_type, object_id = line.object_type, line.object_id
+        if line.target is not None:
+            object_type = object_type or line.target._meta.label_lower
+            object_id = object_id or str(line.target.pk)
+        seq += 1
+        entry = AuditEntry(
+            seq=seq,
+            at=at,
+            actor_id=actor.pk if actor_known else None,
+            actor_label=actor.get_username() if actor_known else "",
+            organisation_id=getattr(actor, "organisation_id", None) if actor_known else None,
+            action=line.action,
+            object_type=object_type,
+            object_id=object_id,
+            prev_hash=last_hash,
+        )
+        entry.entry_hash = last_hash = audit_mac(_entry_message(entry))
+        entries.append(entry)
+    AuditEntry.objects.bulk_create(entries)
+    head.last_seq, head.last_hash = seq, last_hash
     head.save(update_fields=["last_seq", "last_hash"])
-    return entry
+    return entries
 
 
 @dataclass(frozen=True)

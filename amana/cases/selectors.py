@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from amana.accounts.models import Role, User
-from amana.audit.services import record
+from amana.audit.services import Line, record_all
 from amana.cases.models import (
     ActionStatus,
     Case,
@@ -73,23 +73,28 @@ def may_act_on(user: User, case: Case) -> bool:
     return user.has_role(Role.SUPERVISOR) or case.assigned_to_id == user.pk
 
 
-def note_supervisor_access(user: User, case: Case) -> None:
-    """A supervisor acting on a case not assigned to her is audited as such, once per request."""
+def note_supervisor_access(user: User, case: Case, audit: list[Line] | None = None) -> None:
+    """A supervisor acting on a case not assigned to her is audited as such, once per request
+    (added to ``audit`` when the page records its entries together)."""
     if case.assigned_to_id == user.pk:
         return
     noted: set[int] = user.__dict__.setdefault("_cases_noted", set())
     if case.pk not in noted:
         noted.add(case.pk)
-        record(actor=user, action="case.acted_on_unassigned", target=case)
+        line = Line("case.acted_on_unassigned", case)
+        if audit is not None:
+            audit.append(line)
+        else:
+            record_all(actor=user, lines=[line])
 
 
-def get_case_for(user: User, reference: str) -> Case:
+def get_case_for(user: User, reference: str, audit: list[Line] | None = None) -> Case:
     """One case the user may act on; any other (a colleague's, another organisation's) is not found (404),
     so that the answer never confirms that a case exists."""
     case = cases_for(user).select_related(*CASE_LOCKERS).filter(reference=reference).first()
     if case is None:
         raise Http404
-    note_supervisor_access(user, case)
+    note_supervisor_access(user, case, audit)
     return case
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
-from amana.audit.services import record
+from amana.audit.services import Line, record, record_all
 from amana.cases import selectors
 from amana.cases.models import (
     UNDER_18_AGE_BANDS,
@@ -424,9 +424,13 @@ def mark_duress_suspected(*, case: Case) -> None:
     record(actor=None, action="case.duress_code_used", target=case)
 
 
+def case_opened(case: Case) -> Line:
+    """The audit entry of a staff member opening the sealed parts of a case."""
+    return Line("case.opened", case)
+
+
 def record_case_opened(*, case: Case, by: User) -> None:
-    """A staff member opened the sealed parts of a case."""
-    record(actor=by, action="case.opened", target=case)
+    record_all(actor=by, lines=[case_opened(case)])
 
 
 class StepRefused(Exception):

@@ -47,6 +47,7 @@ from amana.cases.models import Answer, ContactMethod, Sender, Since, Status
 from amana.cases.selectors import QueueView
 from amana.core.keyset import KeysetPage, keyset_page
 from amana.evidence import services as evidence_services
+from amana.vault import services as vault
 from amana.vault.services import VaultError
 
 PAGE_SIZE = 25
@@ -173,29 +174,34 @@ def _labels(choices: Any, values: Any) -> list[str]:
 
 
 def _case_context(request: HttpRequest, reference: str, keyring: Any) -> dict[str, Any]:
-    """Open every compartment the caseworker's keyring holds; a failure is shown, never hidden."""
+    """Open every compartment the caseworker's keyring holds; a failure is shown, never hidden.
+
+    Each locker opened, the opening of the case and a supervisor's access to a case not hers are
+    each an entry of the audit log, appended together when the page is read.
+    """
     user = _user(request)
-    case = selectors.get_case_for(user, reference)
-    context: dict[str, Any] = {
-        "case": case,
-        "problems": [],
-        "may_work": selectors.may_act_on(user, case),
-        "is_supervisor": user.has_role(Role.SUPERVISOR),
-    }
-    try:
-        identity = selectors.open_identity(case, keyring=keyring)
-        incident = selectors.open_incident(case, keyring=keyring)
-        context.update(
-            identity=identity,
-            contact_labels=_labels(ContactMethod.choices, identity.get("contact_methods", [])),
-            incident=incident,
-            since_labels=_labels(Since.choices, incident.get("since", "")),
-            evidence=selectors.open_evidence_list(case, keyring=keyring),
-            conversation=selectors.open_messages(case, keyring=keyring),
-        )
-    except VaultError as error:
-        context["problems"].append(type(error).__name__)
-    services.record_case_opened(case=case, by=user)
+    with vault.recorded_together(keyring) as audit:
+        case = selectors.get_case_for(user, reference, audit)
+        context: dict[str, Any] = {
+            "case": case,
+            "problems": [],
+            "may_work": selectors.may_act_on(user, case),
+            "is_supervisor": user.has_role(Role.SUPERVISOR),
+        }
+        try:
+            identity = selectors.open_identity(case, keyring=keyring)
+            incident = selectors.open_incident(case, keyring=keyring)
+            context.update(
+                identity=identity,
+                contact_labels=_labels(ContactMethod.choices, identity.get("contact_methods", [])),
+                incident=incident,
+                since_labels=_labels(Since.choices, incident.get("since", "")),
+                evidence=selectors.open_evidence_list(case, keyring=keyring),
+                conversation=selectors.open_messages(case, keyring=keyring),
+            )
+        except VaultError as error:
+            context["problems"].append(type(error).__name__)
+        audit.append(services.case_opened(case))
     context["consents"] = case.consents.order_by("audience", "scope")
     context["pending_closure"] = selectors.pending_closure(case)
     if user.has_role(Role.SUPERVISOR) and case.status != Status.CLOSED:

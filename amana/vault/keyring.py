@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from amana.accounts.models import User
+from amana.audit.services import Line
 from amana.vault import crypto
 from amana.vault.errors import Locked, WrongSecret
 from amana.vault.models import MemberKey, PasswordLockedKey, SurvivorKey, UserKey
@@ -35,6 +36,8 @@ class Keyring:
     # Locker private keys already opened in this request, by (locker id, version).
     locker_keys: dict[tuple[int, int], bytes] = field(default_factory=dict)
     opened_lockers: set[int] = field(default_factory=set)
+    # While a page opens several parts (recorded_together), the audit lines of its openings.
+    audit_lines: list[Line] | None = None
 
     def holds_organisation(self, organisation_id: int) -> bool:
         return organisation_id in self.organisation_keys

@@ -15,6 +15,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from amana.accounts.models import Organisation, Role, User
-from amana.audit.services import record
+from amana.audit.services import Line, record, record_all
 from amana.core.files import fsync_directory
 from amana.vault import crypto, minisign
 from amana.vault.codes import (
@@ -311,7 +312,28 @@ def _note_opened(locker: Locker, keyring: Keyring) -> None:
         return
     keyring.opened_lockers.add(locker.pk)
     action = "vault.opened" if keyring.user is not None else "vault.opened_by_survivor"
-    record(actor=keyring.user, action=action, target=locker)
+    if keyring.audit_lines is not None:
+        keyring.audit_lines.append(Line(action, locker))
+    else:
+        record(actor=keyring.user, action=action, target=locker)
+
+
+@contextmanager
+def recorded_together(keyring: Keyring) -> Iterator[list[Line]]:
+    """Open several parts for one page and record them in one append to the audit log.
+
+    Every locker opened inside the block is still its own entry, as is each line the caller adds
+    to the list it is given (the page's own entries); they are appended when the block ends, even
+    when it fails, under one lock of the chain's head instead of one per locker.
+    """
+    lines: list[Line] = []
+    keyring.audit_lines = lines
+    try:
+        yield lines
+    finally:
+        keyring.audit_lines = None
+        if lines:
+            record_all(actor=keyring.user, lines=lines)
 
 
 def _check_header(locker: Locker, header: crypto.Header) -> None:

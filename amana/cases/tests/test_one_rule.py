@@ -79,3 +79,33 @@ def test_a_supervisor_acting_on_a_case_assigned_to_someone_else_is_audited(perso
     assert entries.count() == 2
     assert {entry.actor_id for entry in entries} == {personas.supervisor.pk}
     assert {entry.object_id for entry in entries} == {str(case.pk)}
+
+
+def test_the_case_page_records_every_opening_in_one_append_to_the_chain(personas, login) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from amana.audit.services import verify_chain
+    from amana.cases.services import add_message
+
+    case, _code = assigned_case(personas)
+    add_evidence(case=case, files=[SimpleUploadedFile("x.png", b"\x89PNG example")], sender=Sender.SURVIVOR)
+    add_message(case=case, body="Are you there? (example)", sender=Sender.SURVIVOR)
+    supervisor = login(personas.supervisor)
+    for visit in range(2):
+        before = AuditEntry.objects.order_by("-seq").first().seq
+        with CaptureQueriesContext(connection) as queries:
+            assert supervisor.get(f"/staff/cases/{case.reference}/").status_code == 200
+        entries = AuditEntry.objects.filter(seq__gt=before).order_by("seq")
+        opened = {entry.object_id for entry in entries if entry.action == "vault.opened"}
+        lockers = [case.identity_locker_id, case.incident_locker_id, case.evidence_locker_id, case.messages_locker_id]
+        # Each part shown is its own entry, at every visit; the supervisor's access to a case not
+        # hers is noted once per request.
+        assert opened == {str(pk) for pk in lockers}
+        assert [entry.action for entry in entries].count("case.opened") == 1
+        assert [entry.action for entry in entries].count("case.acted_on_unassigned") == 1
+        assert {entry.actor_id for entry in entries} == {personas.supervisor.pk}
+        # ... appended under one lock of the chain's head, not one per entry.
+        appends = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "audit_audithead"')]
+        assert len(appends) == 1, visit
+    assert verify_chain() is None
