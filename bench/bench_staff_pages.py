@@ -85,6 +85,12 @@ def _insert_cases(organisation_id: int, workers: list[int], start: int, count: i
             "FROM cases_case WHERE organisation_id = %s AND id %% 10 = 5 AND id > %s",
             [organisation_id, before],
         )
+        # What the services keep on each case when they schedule a follow-up: when it falls due.
+        cursor.execute(
+            "UPDATE cases_case SET next_due_at = now() - interval '1 day' "
+            "WHERE organisation_id = %s AND id %% 10 = 5 AND id > %s",
+            [organisation_id, before],
+        )
         # What autovacuum does in production: statistics for the planner, and the visibility map
         # that lets counts be read from an index alone.
         cursor.execute("VACUUM ANALYZE")

@@ -191,6 +191,10 @@ class Case(models.Model):
     # When the last sign of danger came (danger now or self-harm in her report, her duress code used):
     # closing needs a risk assessment made after it.
     danger_flagged_at = models.DateTimeField(_("last danger sign"), null=True, blank=True)
+    # When something of her care first falls due: the earliest scheduled follow-up, or the end of the
+    # day a planned step was due. Kept by the services that schedule and record them, so that "has
+    # something overdue" is a column the queue filters on as it walks its index.
+    next_due_at = models.DateTimeField(null=True, blank=True)
     # Kept by the database from the flags above, so the queue can be ordered by an index.
     is_urgent_now = models.GeneratedField(
         expression=models.Case(models.When(urgent(), then=models.Value(True)), default=models.Value(False)),
@@ -249,6 +253,10 @@ class Case(models.Model):
                 fields=["organisation", "-is_urgent_now", "-awaiting_reply", "-created_at", "-id"],
                 condition=models.Q(is_child=True) & ~models.Q(status="closed"),
                 name="case_open_child_queue",
+            ),
+            # Open cases by when something first falls due: the overdue list when few cases are late.
+            models.Index(
+                fields=["organisation", "next_due_at"], condition=~models.Q(status="closed"), name="case_open_due"
             ),
             # Caseloads: open cases counted per caseworker, urgent ones apart, from the index alone.
             models.Index(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -710,6 +710,22 @@ def record_safeguarding(*, case: Case, decision: SafeguardingDecision, by: User)
 # Case action plan and its implementation ----------------------------------------------------
 
 
+def keep_next_due(case: Case) -> None:
+    """Set when something of the case first falls due, after a follow-up or a planned step changed.
+
+    A step due on a day is overdue from the next midnight (local time), as the queue has always
+    counted it; a follow-up from its time.
+    """
+    follow_up = FollowUp.objects.filter(case=case, status=FollowUpStatus.SCHEDULED).aggregate(first=Min("due_at"))
+    step = PlanAction.objects.filter(case=case, status=ActionStatus.PLANNED).aggregate(first=Min("due_on"))
+    due = [follow_up["first"]]
+    if step["first"] is not None:
+        midnight = datetime.combine(step["first"] + timedelta(days=1), time(), tzinfo=timezone.get_current_timezone())
+        due.append(midnight)
+    case.next_due_at = min((moment for moment in due if moment is not None), default=None)
+    Case.objects.filter(pk=case.pk).update(next_due_at=case.next_due_at)
+
+
 @transaction.atomic
 def add_plan_action(
     *, case: Case, kind: str, consent_how: str, due_on: date | None, details: str, by: User
@@ -727,6 +743,7 @@ def add_plan_action(
     fields = ["updated_at"]
     _start_handling(case, fields)
     case.save(update_fields=fields)
+    keep_next_due(case)
     record(actor=by, action="case.plan_action_added", target=case)
     return action
 
@@ -741,6 +758,7 @@ def finish_plan_action(*, action: PlanAction, status: str, outcome: str, by: Use
     action.outcome_sealed = _seal_json(action.case.care_locker, {"outcome": outcome})
     action.finished_at = timezone.now()
     action.save(update_fields=["status", "outcome_sealed", "finished_at"])
+    keep_next_due(action.case)
     record(actor=by, action=f"case.plan_action_{status}", target=action.case)
 
 
@@ -773,6 +791,7 @@ def schedule_follow_up(*, case: Case, plan: FollowUpPlan, by: User) -> FollowUp:
         details_sealed=_seal_json(case.care_locker, details),
         scheduled_by=by,
     )
+    keep_next_due(case)
     keep_caseload_of(case)
     record(actor=by, action="case.follow_up_scheduled", target=case)
     return follow_up
@@ -790,6 +809,7 @@ def record_follow_up(*, follow_up: FollowUp, status: str, outcome: str, by: User
     follow_up.recorded_by = by
     follow_up.recorded_at = timezone.now()
     follow_up.save(update_fields=["status", "outcome_sealed", "recorded_by", "recorded_at"])
+    keep_next_due(follow_up.case)
     keep_caseload_of(follow_up.case)
     record(actor=by, action=f"case.follow_up_{status}", target=follow_up.case)
 

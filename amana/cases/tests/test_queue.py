@@ -264,3 +264,44 @@ def test_the_queue_flags_the_cases_with_something_overdue(personas, login) -> No
     assert "is-overdue" not in rows[on_time.reference]
     overdue = login(personas.supervisor).get("/staff/cases/?view=overdue").content.decode()
     assert late.reference in overdue and on_time.reference not in overdue
+
+
+def test_the_overdue_list_follows_plan_steps_and_follow_ups_as_they_are_recorded(personas, login) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amana.cases.models import FollowUp, PlanAction
+
+    step_late, _ = assigned_case(personas)
+    call_late, _ = assigned_case(personas)
+    ahead, _ = assigned_case(personas)
+    today = timezone.localdate()
+    step = services.add_plan_action(
+        case=step_late,
+        kind="legal",
+        consent_how="verbal",
+        due_on=today - timedelta(days=1),
+        details="",
+        by=personas.caseworker,
+    )
+    # Due today: late only from tomorrow, as the plan page has always counted it.
+    services.add_plan_action(
+        case=ahead, kind="legal", consent_how="verbal", due_on=today, details="", by=personas.caseworker
+    )
+    for case, hours in ((call_late, -2), (ahead, 30)):
+        plan = services.FollowUpPlan(due_at=timezone.now() + timedelta(hours=hours), channel="call")
+        services.schedule_follow_up(case=case, plan=plan, by=personas.caseworker)
+    supervisor = login(personas.supervisor)
+
+    def listed() -> set[str]:
+        page = supervisor.get("/staff/cases/?view=overdue").content.decode()
+        return {case.reference for case in (step_late, call_late, ahead) if case.reference in page}
+
+    assert listed() == {step_late.reference, call_late.reference}
+    services.finish_plan_action(
+        action=PlanAction.objects.get(pk=step.pk), status="done", outcome="", by=personas.caseworker
+    )
+    late_call = FollowUp.objects.get(case=call_late)
+    services.record_follow_up(follow_up=late_call, status="missed", outcome="", by=personas.caseworker)
+    assert listed() == set()
