@@ -182,6 +182,7 @@ def _case_context(request: HttpRequest, reference: str, keyring: Any) -> dict[st
     user = _user(request)
     with vault.recorded_together(keyring) as audit:
         case = selectors.get_case_for(user, reference, audit)
+        vault.fetch_grants([getattr(case, name) for name in selectors.CASE_LOCKERS], keyring)
         context: dict[str, Any] = {
             "case": case,
             "problems": [],

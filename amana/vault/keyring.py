@@ -18,7 +18,7 @@ from amana.accounts.models import User
 from amana.audit.services import Line
 from amana.vault import crypto
 from amana.vault.errors import Locked, WrongSecret
-from amana.vault.models import MemberKey, PasswordLockedKey, SurvivorKey, UserKey
+from amana.vault.models import LockerGrant, MemberKey, PasswordLockedKey, SurvivorKey, UserKey
 
 SESSION_KEY = "amana_vault_wrapped_key"
 COOKIE_NAME = "amana_vk"
@@ -36,6 +36,10 @@ class Keyring:
     # Locker private keys already opened in this request, by (locker id, version).
     locker_keys: dict[tuple[int, int], bytes] = field(default_factory=dict)
     opened_lockers: set[int] = field(default_factory=set)
+    # Sealed locker keys fetched ahead for a page (fetch_grants), by (locker id, version), and the
+    # lockers whose grants were all fetched: opening one of them then needs no query.
+    grants: dict[tuple[int, int], LockerGrant] = field(default_factory=dict)
+    grants_fetched: set[int] = field(default_factory=set)
     # While a page opens several parts (recorded_together), the audit lines of its openings.
     audit_lines: list[Line] | None = None
 

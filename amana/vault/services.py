@@ -287,10 +287,14 @@ def _locker_private_key(locker: Locker, version: int, keyring: Keyring) -> bytes
     cached = keyring.locker_keys.get((locker.pk, version))
     if cached is not None:
         return cached
-    holders = Q(organisation_id__in=list(keyring.organisation_keys)) | Q(
-        survivor_key_id__in=list(keyring.survivor_keys)
-    )
-    grant = LockerGrant.objects.filter(locker_key__locker=locker, locker_key__version=version).filter(holders).first()
+    if locker.pk in keyring.grants_fetched:
+        grant = keyring.grants.get((locker.pk, version))
+    else:
+        grant = (
+            LockerGrant.objects.filter(locker_key__locker=locker, locker_key__version=version)
+            .filter(_held_by(keyring))
+            .first()
+        )
     if grant is None:
         raise NoKey
     holder_key = (
@@ -304,6 +308,21 @@ def _locker_private_key(locker: Locker, version: int, keyring: Keyring) -> bytes
         raise Tampered from None
     keyring.locker_keys[(locker.pk, version)] = private_key
     return private_key
+
+
+def _held_by(keyring: Keyring) -> Q:
+    return Q(organisation_id__in=list(keyring.organisation_keys)) | Q(survivor_key_id__in=list(keyring.survivor_keys))
+
+
+def fetch_grants(lockers: Iterable[Locker], keyring: Keyring) -> None:
+    """Fetch in one query the sealed keys of these lockers (every version) that the keyring holds,
+    so that a page opening several of them makes no query per locker. Nothing is unsealed here: a
+    locker's key is opened only when a part of it is."""
+    ids = [locker.pk for locker in lockers]
+    grants = LockerGrant.objects.filter(locker_key__locker__in=ids).filter(_held_by(keyring))
+    for grant in grants.select_related("locker_key").order_by("pk"):
+        keyring.grants.setdefault((grant.locker_key.locker_id, grant.locker_key.version), grant)
+    keyring.grants_fetched.update(ids)
 
 
 def _note_opened(locker: Locker, keyring: Keyring) -> None:
