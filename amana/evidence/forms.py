@@ -58,6 +58,13 @@ class PerpetratorIdentifiersField(forms.CharField):
         return parsed.identifiers
 
 
+def intimate_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("The pictures may be intimate: mark them, so that anyone sharing them is warned and must confirm"),
+        required=False,
+    )
+
+
 class AddFilesForm(forms.Form):
     """Files staff add to a case; type read from their bytes and size limited by the upload handler."""
 
@@ -70,6 +77,7 @@ class AddFilesForm(forms.Form):
             "invalid": _("One of the files could not be read. Please choose it again."),
         },
     )
+    may_be_intimate = intimate_field()
 
     def __init__(self, *args: Any, too_large: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,6 +116,7 @@ class ChatExportForm(forms.Form):
     chat = forms.IntegerField(
         label=_("Which chat is the one with the extortionist?"), required=False, min_value=0, widget=forms.RadioSelect
     )
+    may_be_intimate = intimate_field()
 
     def __init__(self, *args: Any, too_large: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -152,6 +161,27 @@ class ChatExportForm(forms.Form):
             )
             for chat in chats
         ]
+
+
+class HerSideForm(forms.Form):
+    """Which of the chat's senders is her, so that a pseudonymised transcript can replace her names."""
+
+    senders = forms.MultipleChoiceField(
+        label=_("Which of these senders is her?"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Her names and numbers are replaced by “the survivor” in the transcript shared with partners; "
+            "the others are kept as the chat shows them."
+        ),
+        error_messages={
+            "required": _("Tick at least one sender: the one whose messages are hers."),
+            "invalid_choice": _("This chat has no such sender; choose again from the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, senders: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["senders"].choices = [(sender, sender) for sender in senders]  # type: ignore[attr-defined]
 
 
 class ConfirmIdentifiersForm(forms.Form):

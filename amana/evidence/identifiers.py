@@ -547,3 +547,20 @@ def sender_identifier(name: str, region: str = DEFAULT_REGION) -> Identifier | N
         return normalise_phone(text, region)
     except IdentifierError:
         return None
+
+
+# Phone numbers as written in a message, direction marks and Arabic-Indic digits included (``\d``
+# is any decimal digit here), so that each can be found where it stands and replaced.
+_PHONE_IN_PLACE = re.compile(
+    r"(?<![\w+])(?:\+|00)?\(?\d(?:[ \-()\u00a0\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]{0,3}\d){6,16}(?!\w)"
+)
+
+
+def phone_numbers_in_place(text: str, region: str = DEFAULT_REGION) -> list[tuple[int, int, Identifier]]:
+    """Where each valid phone number stands in ``text``: its start, its end and the number (E.164)."""
+    found = []
+    for match in _PHONE_IN_PLACE.finditer(text):
+        identifier = _identifier_or_none("phone", match.group(0), region)
+        if identifier is not None:
+            found.append((match.start(), match.end(), identifier))
+    return found

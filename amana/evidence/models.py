@@ -21,6 +21,7 @@ class EvidenceKind(models.TextChoices):
     AUDIO = "audio", _("Voice note or audio")
     VIDEO = "video", _("Video")
     CHAT = "chat", _("Chat export")
+    TRANSCRIPT = "transcript", _("Pseudonymised chat transcript")
     OTHER = "other", _("Other file")
 
 
@@ -29,6 +30,7 @@ class IntakeChannel(models.TextChoices):
     INTAKE = "intake", _("Recorded by staff with the report")
     STAFF_UPLOAD = "staff_upload", _("Added by staff to the case")
     CHAT_IMPORT = "chat_import", _("From an imported chat export")
+    DERIVED = "derived", _("Made by amana from an imported chat, her names and numbers replaced")
 
 
 class HashTaken(models.TextChoices):
@@ -45,7 +47,7 @@ class EvidenceItem(models.Model):
     # holding a copy of the database confirm that a picture they have is in a case.
     sha256_sealed = models.BinaryField(default=b"")
     hash_taken = models.CharField(max_length=12, choices=HashTaken.choices)
-    kind = models.CharField(_("type"), max_length=8, choices=EvidenceKind.choices)
+    kind = models.CharField(_("type"), max_length=12, choices=EvidenceKind.choices)
     intake_channel = models.CharField(_("received through"), max_length=16, choices=IntakeChannel.choices)
     received_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("received by")
@@ -54,6 +56,8 @@ class EvidenceItem(models.Model):
     chat = models.ForeignKey(
         "ChatTimeline", on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
     )
+    # Staff marked it as a picture that may be intimate: sharing it asks for an explicit confirmation.
+    may_be_intimate = models.BooleanField(_("may be intimate"), default=False)
 
     class Meta:
         ordering = ["received_at", "pk"]
@@ -159,6 +163,43 @@ class EvidencePackage(models.Model):
 
     def __str__(self) -> str:
         return f"evidence package {self.pk}"
+
+
+class EvidenceShare(models.Model):
+    """The files one referral shares, sealed again in a locker of their own.
+
+    The locker is held by the NGO and the receiving organisation only; the case's evidence locker is
+    never granted to a partner. Its key is the partner's key to exactly the chosen files: when the
+    referral's access ends the locker is shredded and the copies are removed.
+    """
+
+    referral = models.OneToOneField("referrals.Referral", on_delete=models.CASCADE, related_name="evidence_share")
+    locker = models.OneToOneField("vault.Locker", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"evidence share {self.pk}"
+
+
+class SharedFile(models.Model):
+    """One evidence file as a referral shares it: a copy sealed in the share's locker."""
+
+    share = models.ForeignKey(EvidenceShare, on_delete=models.CASCADE, related_name="files")
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="shares")
+    stored_name = models.CharField(max_length=200, unique=True)
+    # Name and content type, sealed in the share's locker.
+    details_sealed = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    shared_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    shared_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["shared_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["share", "item"], name="one_copy_per_share_item")]
+
+    def __str__(self) -> str:
+        return f"shared file {self.pk}"
 
 
 class MatchAlertQuerySet(models.QuerySet["MatchAlert"]):

@@ -39,6 +39,7 @@ from amana.evidence.models import (
 )
 from amana.evidence.package import PackageFile, Signing, build_zip, safe_member_name
 from amana.evidence.pdf import KeyFacts, Summary, how_to_verify
+from amana.evidence.sharing import shared_items
 from amana.vault import services as vault
 
 CHUNK = 1024 * 1024
@@ -173,7 +174,7 @@ def _record_sealed(
     return items
 
 
-def _seal_all(
+def seal_all(
     *, case: Case, files: Iterable[Incoming], by: User | None, channel: str, chat: ChatTimeline | None = None
 ) -> list[EvidenceItem]:
     """Seal each file; on any failure remove the sealed files already written (the rows roll back)."""
@@ -190,15 +191,26 @@ def _seal_all(
 
 
 @transaction.atomic
-def add_files(*, case: Case, uploads: Iterable[Any], by: User) -> list[EvidenceItem]:
-    """Staff add files to a case; each upload has been checked (type read from its bytes, size limit)."""
+def add_files(*, case: Case, uploads: Iterable[Any], by: User, may_be_intimate: bool = False) -> list[EvidenceItem]:
+    """Staff add files to a case; each upload has been checked (type read from its bytes, size limit).
+
+    ``may_be_intimate`` marks the pictures among them, so that sharing one asks for a confirmation.
+    """
     incoming = [Incoming(upload.name or "", upload.content_type or "", upload) for upload in uploads]
     for upload in incoming:
         upload.stream.seek(0)
-    items = _seal_all(case=case, files=incoming, by=by, channel=IntakeChannel.STAFF_UPLOAD)
+    items = seal_all(case=case, files=incoming, by=by, channel=IntakeChannel.STAFF_UPLOAD)
+    if may_be_intimate:
+        mark_intimate(items)
     for _item in items:
         record(actor=by, action="evidence.added", target=case)
     return items
+
+
+def mark_intimate(items: Iterable[EvidenceItem]) -> int:
+    """Mark the pictures among ``items`` as possibly intimate; returns how many."""
+    pictures = [item.pk for item in items if item.kind == EvidenceKind.IMAGE]
+    return EvidenceItem.objects.filter(pk__in=pictures).update(may_be_intimate=True)
 
 
 def _hash_sealed(evidence: EvidenceFile, keyring: vault.Keyring) -> str:
@@ -348,6 +360,10 @@ def _timeline_header(result: ChatImport) -> dict[str, Any]:
         "chat_name": result.chat_name,
         "encoding": result.encoding,
         "problems": [str(problem) for problem in result.problems],
+        # Who wrote in the chat, and which of them the export shows to be her (staff may correct it).
+        "senders": result.senders,
+        "her_senders": result.her_senders,
+        "her_numbers": result.her_numbers,
         "proposals": [
             {
                 "kind": proposal.identifier.kind,
@@ -395,6 +411,7 @@ def import_chat(
     keyring: vault.Keyring | None = None,
     date_order: str = "",
     chat: int | None = None,
+    may_be_intimate: bool = False,
 ) -> ChatTimeline:
     """Import a chat export into a case.
 
@@ -402,7 +419,8 @@ def import_chat(
     number, when her identity can be opened, is never proposed as his); seal the export itself as
     evidence (its SHA-256 is that of the file as received); seal the timeline's header and its pages
     in the evidence locker; write the rows of every sealed file in a few bulk inserts; record the
-    import. ``date_order`` and ``chat`` are the caseworker's answers when the export asked. Raises
+    import. ``date_order`` and ``chat`` are the caseworker's answers when the export asked;
+    ``may_be_intimate`` marks the export's pictures. Raises
     ``ChatImportError`` when nothing could be read; then nothing is kept (the transaction rolls
     back and sealed files are removed).
     """
@@ -435,7 +453,11 @@ def import_chat(
             imported_at=timezone.now(),
             page_count=-(-len(result.messages) // TIMELINE_PAGE_SIZE),
         )
-        _record_sealed(case=case, sealed=media.sealed, by=by, channel=IntakeChannel.CHAT_IMPORT, chat=timeline)
+        media_items = _record_sealed(
+            case=case, sealed=media.sealed, by=by, channel=IntakeChannel.CHAT_IMPORT, chat=timeline
+        )
+        if may_be_intimate:
+            mark_intimate(media_items)
         EvidenceItem.objects.filter(pk=export_item.pk).update(chat=timeline)
         _seal_pages(timeline, result.messages, media.sealer)
     except BaseException:
@@ -605,7 +627,8 @@ def make_package(
 
     Steps: open the organisation's signing key; read only the granted compartments; put each
     evidence file (with its chain of custody) and chat timeline in the zip with the PDF summary,
-    the page on how to verify it, the public key and the signed manifests; record the package, one
+    the page on how to verify it, the public key and the signed manifests (for a referral, only the
+    files chosen for it and no chat timeline: a chat goes as its chosen transcript or export); record the package, one
     "exported" custody event per file and one audit entry. Returns the zip's bytes and the record.
     """
     made_at = timezone.now()
@@ -646,7 +669,8 @@ def make_package(
     exported: list[EvidenceItem] = []
     if vault.Compartment.EVIDENCE in compartments:
         ensure_items(case=case, keyring=keyring, by=by)
-        items = list(selectors.items_of(case))
+        # For a referral, only the files chosen for it; her chats only as the transcripts or exports chosen.
+        items = shared_items(referral) if referral is not None else list(selectors.items_of(case))
         custody = _custody_entries(items, name_staff=case.organisation.packages_name_staff, by=by, made_at=made_at)
         for number, opened in enumerate(selectors.open_items(items, locker=case.evidence_locker, keyring=keyring), 1):
             chunks = vault.open_file(case.evidence_locker, opened.item.file.stored_name, keyring=keyring)
@@ -662,7 +686,8 @@ def make_package(
                 )
             )
             exported.append(opened.item)
-        for number, timeline in enumerate(selectors.timelines_of(case), 1):
+        timelines = selectors.timelines_of(case) if referral is None else []
+        for number, timeline in enumerate(timelines, 1):
             content = _timeline_text(open_timeline(timeline, keyring=keyring))
             files.append(PackageFile(path=f"chats/{number:03d}.txt", content=content, kind="chat_timeline"))
         summary.table_title = gettext("Files and their SHA-256")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:reference>/chats/", views.import_chat, name="import_chat"),
     path("<str:reference>/chats/<int:timeline_id>/", views.timeline_page, name="timeline"),
     path("<str:reference>/chats/<int:timeline_id>/identifiers/", views.confirm_identifiers, name="confirm_identifiers"),
+    path("<str:reference>/chats/<int:timeline_id>/her-side/", views.her_side, name="her_side"),
     path("<str:reference>/package/", views.make_package, name="package"),
     path("<str:reference>/pdq/", views.pdq, name="pdq"),
 ]

@@ -22,9 +22,16 @@ from amana.cases.selectors import CASE_ROLES
 
 # One way for every case page to get the member's keyring (or send her to sign in again).
 from amana.channel.uploads import BoundedMemoryUploadHandler, evidence_upload, too_large_names
-from amana.evidence import matching, selectors, services
+from amana.evidence import matching, selectors, services, transcript
 from amana.evidence.chat_import import ChatImportError, DatesAmbiguous, WholeAccountExport
-from amana.evidence.forms import AddFilesForm, ChatExportForm, ConfirmIdentifiersForm, PackageForm, PdqForm
+from amana.evidence.forms import (
+    AddFilesForm,
+    ChatExportForm,
+    ConfirmIdentifiersForm,
+    HerSideForm,
+    PackageForm,
+    PdqForm,
+)
 from amana.evidence.models import CustodyAction
 from amana.evidence.pdq import ImageNotHashable, compute_pdq
 from amana.vault import services as vault
@@ -81,7 +88,12 @@ def add_files(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResp
     form = AddFilesForm(request.POST, request.FILES, too_large=too_large_names(request))
     if not form.is_valid():
         return _evidence_page(request, reference, keyring, status=400, files_form=form)
-    items = services.add_files(case=case, uploads=form.cleaned_data["files"], by=request.user)  # type: ignore[arg-type]
+    items = services.add_files(
+        case=case,
+        uploads=form.cleaned_data["files"],
+        by=request.user,  # type: ignore[arg-type]  # verified staff
+        may_be_intimate=form.cleaned_data["may_be_intimate"],
+    )
     count = len(items)
     messages.success(
         request, ngettext("%(count)s file was sealed.", "%(count)s files were sealed.", count) % {"count": count}
@@ -144,6 +156,7 @@ def import_chat(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRe
             keyring=keyring,
             date_order=form.cleaned_data["date_order"],
             chat=form.cleaned_data["chat"],
+            may_be_intimate=form.cleaned_data["may_be_intimate"],
         )
     except ChatImportError as error:
         if isinstance(error, DatesAmbiguous):
@@ -165,7 +178,13 @@ def import_chat(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRe
 
 
 def _timeline_page(
-    request: HttpRequest, reference: str, timeline_id: int, keyring: Any, form: Any = None, status: int = 200
+    request: HttpRequest,
+    reference: str,
+    timeline_id: int,
+    keyring: Any,
+    form: Any = None,
+    status: int = 200,
+    her_form: Any = None,
 ) -> HttpResponse:
     """The header of the timeline and one page of its messages; only that page is unsealed."""
     timeline = selectors.get_timeline_for(request.user, reference, timeline_id)  # type: ignore[arg-type]
@@ -177,7 +196,12 @@ def _timeline_page(
         messages.error(request, _("This chat cannot be opened: its keys are missing or it was changed."))
         return redirect("evidence:case", reference=reference)
     form = form or ConfirmIdentifiersForm(proposals=header.get("proposals", []))
+    her_form = her_form or HerSideForm(
+        senders=transcript.senders_of(timeline, keyring=keyring), initial={"senders": header.get("her_senders", [])}
+    )
     context = {
+        "her_form": her_form,
+        "her_side_known": bool(header.get("her_senders")),
         "case": timeline.case,
         "timeline": timeline,
         "page": page,
@@ -228,6 +252,33 @@ def confirm_identifiers(request: HttpRequest, reference: str, timeline_id: int, 
             "%(count)s identifier was added to the case.", "%(count)s identifiers were added to the case.", len(added)
         )
         % {"count": len(added)},
+    )
+    return redirect("evidence:timeline", reference=reference, timeline_id=timeline_id)
+
+
+@never_cache
+@require_POST
+@require_roles(*CASE_ROLES)
+@with_keyring
+def her_side(request: HttpRequest, reference: str, timeline_id: int, *, keyring: Any) -> HttpResponse:
+    """The caseworker says which of the chat's senders is her, for the pseudonymised transcript."""
+    timeline = selectors.get_timeline_for(request.user, reference, timeline_id)  # type: ignore[arg-type]
+    try:
+        senders = transcript.senders_of(timeline, keyring=keyring)
+    except VaultError:
+        messages.error(request, _("This chat cannot be opened: its keys are missing or it was changed."))
+        return redirect("evidence:case", reference=reference)
+    form = HerSideForm(request.POST, senders=senders)
+    if not form.is_valid():
+        return _timeline_page(request, reference, timeline_id, keyring, her_form=form, status=400)
+    transcript.set_her_side(
+        timeline=timeline,
+        senders=form.cleaned_data["senders"],
+        keyring=keyring,
+        by=request.user,  # type: ignore[arg-type]  # verified staff
+    )
+    messages.success(
+        request, _("Saved: her names and numbers will be replaced in the transcript shared with partners.")
     )
     return redirect("evidence:timeline", reference=reference, timeline_id=timeline_id)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from amana.accounts.models import Role, User
 from amana.cases.models import ActionStatus, Case, PlanAction
 from amana.core.widgets import DateInput, DateTimeInput
 from amana.directory import selectors as directory
+from amana.evidence.sharing import Choice, choice_label
 from amana.referrals.models import ActionKind, ConsentGiven, Outcome, Pathway, ServiceType
 from amana.referrals.services import SHAREABLE
 from amana.vault.models import Compartment
@@ -55,7 +57,71 @@ class PlanStepChoiceField(forms.ModelChoiceField):
         }
 
 
-class ReferralForm(forms.Form):
+class EvidenceFilesForm(forms.Form):
+    """The evidence files a referral shares, chosen one by one, and the confirmation intimate pictures ask for."""
+
+    files = forms.MultipleChoiceField(  # type: ignore[assignment]  # a declared field: Django's metaclass takes it off the class
+        label=_("Which evidence files this organisation receives"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only the files you tick are shared, each under this referral's own key. A chat is shared as a "
+            "pseudonymised transcript (her names and numbers replaced by “the survivor”); its original export "
+            "only with a referral that shares her identity."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "One of the chosen files is no longer in this case or was never in it; choose again from the list."
+            )
+        },
+    )
+    intimate_confirmed = forms.BooleanField(
+        label=_(
+            "Some files are marked as pictures that may be intimate. I confirm that this organisation needs "
+            "them and that she agreed to share them."
+        ),
+        required=False,
+    )
+
+    # The files the page listed, so that a form shown before a file was added or removed is noticed.
+    shown = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, files: Sequence[Choice] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].choices = [(choice.token, choice_label(choice)) for choice in files]  # type: ignore[attr-defined]  # a ChoiceField
+        self.listed = " ".join(choice.token for choice in files)
+        self.fields["shown"].initial = self.listed
+        if not any(choice.may_be_intimate for choice in files):
+            del self.fields["intimate_confirmed"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("intimate_confirmed", False)
+        if (data.get("shown") or "") != self.listed:
+            self.add_error(
+                None,
+                _(
+                    "The case's evidence changed since this page was shown (a file was added or removed). "
+                    "Check the list of files and choose again."
+                ),
+            )
+        return data
+
+
+class ReferralForm(EvidenceFilesForm):
+    field_order = [
+        "pathway",
+        "service",
+        "service_type",
+        "compartments",
+        "files",
+        "intimate_confirmed",
+        "shown",
+        "purpose",
+        "consent_given",
+        "consent_until",
+        "override_reason",
+    ]
     pathway = forms.ChoiceField(
         label=_("Pathway"),
         choices=Pathway.choices,
@@ -112,9 +178,9 @@ class ReferralForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the planned steps of this case.")},
     )
 
-    def __init__(self, *args: Any, user: User, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, case: Case, files: Sequence[Choice] = (), **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"consent_until": timezone.localdate() + timedelta(days=DEFAULT_CONSENT_DAYS)})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, files=files, **kwargs)
         planned = PlanAction.objects.filter(case=case, status=ActionStatus.PLANNED)
         self.fields["plan_action"].queryset = planned  # type: ignore[attr-defined]  # a model choice field
         if user.has_role(Role.SUPERVISOR):
@@ -125,6 +191,8 @@ class ReferralForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("files") and "evidence" not in (data.get("compartments") or []):
+            self.add_error("files", _("Files are shared only with the evidence: tick “Evidence”, or choose no file."))
         if data.get("pathway") == Pathway.SERVICE and not data.get("service_type"):
             self.add_error("service_type", _("Choose the type of service."))
         if not data.get("consent_given") and not (data.get("override_reason") or "").strip():

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Role, User
 from amana.cases import selectors as cases
-from amana.cases.models import Case, EvidenceFile
+from amana.cases.models import Case
+from amana.evidence import sharing
+from amana.evidence.models import SharedFile
 from amana.referrals.models import PartnerAction, Question, Referral, ReferralGrant, Status
 from amana.vault import services as vault
 from amana.vault.services import Compartment, Keyring
@@ -96,12 +98,11 @@ def granted_compartments(referral: Referral) -> set[str]:
     )
 
 
-def get_partner_evidence_for(user: User, reference: str, evidence_id: int) -> EvidenceFile:
-    referral = get_partner_referral_for(user, reference)
+def get_partner_evidence_for(referral: Referral, shared_id: int) -> SharedFile:
+    """One file the referral shares with the user's organisation; any other is not found (404)."""
     if not referral.is_open or Compartment.EVIDENCE not in granted_compartments(referral):
         raise Http404
-    evidence = EvidenceFile.objects.filter(case=referral.case, pk=evidence_id).select_related("case__evidence_locker")
-    found = evidence.first()
+    found = sharing.get_shared(referral, shared_id)
     if found is None:
         raise Http404
     return found
@@ -140,7 +141,7 @@ class OpenReferral:
     questions: list[OpenQuestion] = field(default_factory=list)
     identity: dict[str, Any] | None = None
     incident: dict[str, Any] | None = None
-    evidence: list[cases.OpenEvidence] | None = None
+    evidence: list[sharing.OpenShared] | None = None
 
 
 def _name(user: User | None) -> str:
@@ -199,7 +200,7 @@ def open_for_partner(referral: Referral, *, keyring: Keyring) -> OpenReferral:
     if Compartment.INCIDENT in granted:
         opened.incident = cases.open_incident(case, keyring=keyring)
     if Compartment.EVIDENCE in granted:
-        opened.evidence = cases.open_evidence_list(case, keyring=keyring)
+        opened.evidence = sharing.open_shared(referral, keyring=keyring)
     return opened
 
 

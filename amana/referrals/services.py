@@ -22,6 +22,8 @@ from amana.cases.models import Audience, Case, Consent, NotificationKind, PlanAc
 from amana.cases.notifications import notify_caseworker, notify_supervisors
 from amana.core.references import random_reference
 from amana.directory.models import Service
+from amana.evidence import sharing
+from amana.evidence.models import EvidenceItem
 from amana.referrals.models import (
     OPEN_STATUSES,
     ConsentGiven,
@@ -137,13 +139,17 @@ def create_referral(
     service_type: str = "",
     override_reason: str = "",
     plan_action: PlanAction | None = None,
+    files: Iterable[str] = (),
+    intimate_confirmed: bool = False,
 ) -> Referral:
     """Refer a case under her consent, or under a supervisor's emergency override.
 
     Steps: check the rules (pathway, her choices, identity never in liaison, one open referral per
-    pathway per organisation, a plan step of this case); make the referral's exchange locker (NGO
-    and receiving organisation); seal the purpose; grant exactly the chosen lockers to the
-    organisation; audit the referral and any override.
+    pathway per organisation, a plan step of this case); check the chosen evidence files (``files``,
+    tokens of ``evidence.sharing``); make the referral's exchange locker (NGO and receiving
+    organisation); seal the purpose; grant exactly the chosen lockers to the organisation, and for
+    evidence only the chosen files, sealed again under the referral's own key; audit the referral and
+    any override.
     """
     chosen = set(compartments)
     override = bool(override_reason.strip())
@@ -158,6 +164,14 @@ def create_referral(
     )
     if plan_action is not None and plan_action.case_id != case.pk:
         raise ReferralRefused(_("Choose a step of this case's plan."))
+    items = _chosen_files(
+        case=case,
+        compartments=chosen,
+        files=files,
+        intimate_confirmed=intimate_confirmed,
+        keyring=keyring,
+        by=by,
+    )
     exchange = vault.create_locker(compartment=Compartment.MESSAGES, holders=[case.organisation, organisation])
     referral = Referral.objects.create(
         reference=_new_reference(),
@@ -176,7 +190,7 @@ def create_referral(
         override_reason_sealed=vault.seal(case.care_locker, override_reason) if override else None,
         created_by=by,
     )
-    for compartment in sorted(chosen):
+    for compartment in sorted(chosen - {Compartment.EVIDENCE}):
         vault.grant(
             locker=case_locker(case, compartment),
             organisation=organisation,
@@ -185,6 +199,8 @@ def create_referral(
             reason=f"referral {pathway}",
             consent_ref=referral.reference,
         )
+    if Compartment.EVIDENCE in chosen:
+        sharing.share(referral=referral, items=items, keyring=keyring, by=by)
     ReferralGrant.objects.bulk_create(
         ReferralGrant(referral=referral, compartment=compartment, by_override=compartment in beyond)
         for compartment in sorted(chosen)
@@ -195,10 +211,67 @@ def create_referral(
     return referral
 
 
+def _chosen_files(
+    *,
+    case: Case,
+    compartments: set[str],
+    files: Iterable[str],
+    intimate_confirmed: bool,
+    keyring: Keyring,
+    by: User,
+) -> list[EvidenceItem]:
+    """The evidence items the chosen files mean; the original chat export only where her identity is shared."""
+    files = list(files)
+    if files and Compartment.EVIDENCE not in compartments:
+        raise ReferralRefused(_("Files are shared only with the evidence: tick “Evidence”, or choose no file."))
+    try:
+        return sharing.resolve(
+            case=case,
+            tokens=files,
+            identity_shared=Compartment.IDENTITY in compartments,
+            intimate_confirmed=intimate_confirmed,
+            keyring=keyring,
+            by=by,
+        )
+    except sharing.SharingRefused as refusal:
+        raise ReferralRefused(str(refusal)) from refusal
+
+
+@transaction.atomic
+def change_files(
+    *, referral: Referral, files: Iterable[str], intimate_confirmed: bool, keyring: Keyring, by: User
+) -> tuple[int, int]:
+    """Change which evidence files an open referral shares; returns how many were added and removed."""
+    referral = _locked(referral)
+    if not referral.is_open:
+        raise ReferralRefused(_("This referral has ended, so what it shares can no longer be changed."))
+    granted = set(referral.grants.filter(revoked_at__isnull=True).values_list("compartment", flat=True))
+    if Compartment.EVIDENCE not in granted or sharing.share_of(referral) is None:
+        raise ReferralRefused(
+            _("This referral does not share evidence. Make a new referral to share files with this organisation.")
+        )
+    items = _chosen_files(
+        case=referral.case,
+        compartments=granted,
+        files=files,
+        intimate_confirmed=intimate_confirmed,
+        keyring=keyring,
+        by=by,
+    )
+    added, removed = sharing.share(referral=referral, items=items, keyring=keyring, by=by)
+    if added or removed:
+        record(actor=by, action="referral.files_changed", target=referral)
+    return added, removed
+
+
 def _held_by_another_referral(referral: Referral, compartment: str) -> bool:
-    """Whether another open referral of the same case to the same organisation still relies on this key."""
+    """Whether another open referral of the same case to the same organisation still relies on this key
+    (for evidence, only one that holds the case's evidence locker rather than its own share)."""
+    others = ReferralGrant.objects.all()
+    if compartment == Compartment.EVIDENCE:
+        others = others.filter(referral__evidence_share__isnull=True)
     return (
-        ReferralGrant.objects.filter(
+        others.filter(
             referral__case=referral.case_id,
             referral__organisation=referral.organisation_id,
             referral__status__in=OPEN_STATUSES,
@@ -215,7 +288,12 @@ def _revoke(referral: Referral, grants: Iterable[ReferralGrant], *, by: User | N
     now = timezone.now()
     count = 0
     for referral_grant in grants:
-        if not _held_by_another_referral(referral, referral_grant.compartment):
+        # Evidence shared file by file has a locker of its own, shredded here; a referral made before
+        # files were chosen one by one holds the case's evidence locker, revoked like the others.
+        own_share = referral_grant.compartment == Compartment.EVIDENCE and sharing.end(
+            referral=referral, by=by, reason=f"referral {because}"
+        )
+        if not own_share and not _held_by_another_referral(referral, referral_grant.compartment):
             vault.revoke(
                 locker=case_locker(referral.case, referral_grant.compartment),
                 organisation=referral.organisation,

@@ -18,8 +18,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from amana.accounts.access import require_roles, with_keyring
 from amana.cases import selectors as cases
 from amana.evidence import services as evidence_services
+from amana.evidence import sharing
+from amana.evidence.models import ChatTimeline, EvidenceKind
 from amana.referrals import selectors, services
-from amana.referrals.forms import ActionForm, NoteForm, OutcomeForm, ReferralForm, ScheduleForm, TextForm
+from amana.referrals.forms import (
+    ActionForm,
+    EvidenceFilesForm,
+    NoteForm,
+    OutcomeForm,
+    ReferralForm,
+    ScheduleForm,
+    TextForm,
+)
+from amana.referrals.handling import handling_of
 from amana.referrals.models import Pathway, Referral
 from amana.referrals.services import MEETING_PATHWAYS, ReferralRefused
 from amana.vault.services import VaultError
@@ -49,7 +60,8 @@ def ngo_list(request: HttpRequest) -> HttpResponse:
 @with_keyring
 def new(request: HttpRequest, case_reference: str, *, keyring: Any) -> HttpResponse:
     case = cases.get_case_for(request.user, case_reference)  # type: ignore[arg-type]  # verified staff
-    form = ReferralForm(request.POST if request.method == "POST" else None, user=request.user, case=case)  # type: ignore[arg-type]  # verified staff
+    files, files_problem = _file_choices(request, case, keyring)
+    form = ReferralForm(request.POST if request.method == "POST" else None, user=request.user, case=case, files=files)  # type: ignore[arg-type]  # verified staff
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -65,6 +77,8 @@ def new(request: HttpRequest, case_reference: str, *, keyring: Any) -> HttpRespo
                 consent_until=data["consent_until"],
                 override_reason=data.get("override_reason", ""),
                 plan_action=data["plan_action"],
+                files=data["files"],
+                intimate_confirmed=data["intimate_confirmed"],
                 by=request.user,  # type: ignore[arg-type]  # verified staff
                 keyring=keyring,
             )
@@ -73,8 +87,36 @@ def new(request: HttpRequest, case_reference: str, *, keyring: Any) -> HttpRespo
         else:
             messages.success(request, _("The referral was sent. Only the parts you chose were shared."))
             return redirect("referrals:detail", reference=referral.reference)
-    context = {"case": case, "form": form, "consents": case.consents.order_by("audience", "scope")}
+    context = {
+        "case": case,
+        "form": form,
+        "consents": case.consents.order_by("audience", "scope"),
+        "files_problem": files_problem,
+    }
     return render(request, "referrals/new.html", context, status=400 if form.errors else 200)
+
+
+def _file_choices(request: HttpRequest, case: Any, keyring: Any) -> tuple[list[sharing.Choice], bool]:
+    """The case's evidence as it can be chosen file by file; empty, with a problem, when it cannot be opened."""
+    try:
+        evidence_services.ensure_items(case=case, keyring=keyring, by=request.user)  # type: ignore[arg-type]
+        return sharing.choices_for(case, keyring=keyring), False
+    except VaultError:
+        return [], True
+
+
+def _current_tokens(referral: Referral) -> list[str]:
+    """The choices that give what the referral shares now, for the form that changes it."""
+    tokens = []
+    exports = {timeline.export_id: timeline.pk for timeline in ChatTimeline.objects.filter(case=referral.case_id)}
+    for item in sharing.shared_items(referral):
+        if item.kind == EvidenceKind.TRANSCRIPT and item.chat_id:
+            tokens.append(f"{sharing.TRANSCRIPT}:{item.chat_id}")
+        elif item.pk in exports:
+            tokens.append(f"{sharing.ORIGINAL}:{exports[item.pk]}")
+        else:
+            tokens.append(f"{sharing.FILE}:{item.pk}")
+    return tokens
 
 
 def _ngo_page(request: HttpRequest, referral: Referral, keyring: Any, status: int = 200, **forms: Any) -> HttpResponse:
@@ -97,7 +139,14 @@ def _ngo_page(request: HttpRequest, referral: Referral, keyring: Any, status: in
         ),
         "outcome_form": forms.get("outcome_form") or OutcomeForm(),
         "answer_form": forms.get("answer_form") or TextForm(),
+        "shared": sharing.shared_items(referral),
+        "shares_evidence": referral.is_open and sharing.share_of(referral) is not None,
     }
+    if context["shares_evidence"]:
+        files, context["files_problem"] = _file_choices(request, referral.case, keyring)
+        context["files_form"] = forms.get("files_form") or EvidenceFilesForm(
+            files=files, initial={"files": _current_tokens(referral)}
+        )
     return render(request, "referrals/ngo_detail.html", context, status=status)
 
 
@@ -131,6 +180,32 @@ def _step(
     else:
         messages.success(request, done)
     return redirect(to, reference=reference)
+
+
+@never_cache
+@require_POST
+@require_roles(*NGO_ROLES)
+@with_keyring
+def change_files(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    """Change which evidence files an open referral shares; a stale or bad form changes nothing."""
+    referral = selectors.get_ngo_referral_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
+    files, _problem = _file_choices(request, referral.case, keyring)
+    form = EvidenceFilesForm(request.POST, files=files)
+    return _step(
+        request,
+        form=form,
+        invalid=lambda: _ngo_page(request, referral, keyring, status=400, files_form=form),
+        step=lambda data: services.change_files(
+            referral=referral,
+            files=data["files"],
+            intimate_confirmed=data["intimate_confirmed"],
+            keyring=keyring,
+            by=request.user,  # type: ignore[arg-type]  # verified staff
+        ),
+        done=_("The files this organisation receives were changed."),
+        to="referrals:detail",
+        reference=reference,
+    )
 
 
 @require_POST
@@ -346,16 +421,33 @@ def finish(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespons
 @require_roles(*PARTNER_ROLES)
 @with_keyring
 def evidence(request: HttpRequest, reference: str, evidence_id: int, *, keyring: Any) -> HttpResponse:
+    """The page of one shared file: what it is and how to handle it, in the reader's language."""
     referral = _partner_referral(request, reference)
-    file = selectors.get_partner_evidence_for(request.user, reference, evidence_id)  # type: ignore[arg-type]
+    file = selectors.get_partner_evidence_for(referral, evidence_id)
     try:
-        info, chunks = cases.open_evidence_file(file, keyring=keyring)
+        info = sharing.open_shared_file(file, keyring=keyring)[0]
+    except VaultError:
+        messages.error(request, _("This file cannot be opened: its keys are missing or it was changed."))
+        return redirect("referrals:received", reference=reference)
+    context = {"referral": referral, "file": info, "handling": handling_of(info)}
+    return render(request, "referrals/portal_file.html", context)
+
+
+@never_cache
+@require_GET
+@require_roles(*PARTNER_ROLES)
+@with_keyring
+def evidence_download(request: HttpRequest, reference: str, evidence_id: int, *, keyring: Any) -> HttpResponse:
+    referral = _partner_referral(request, reference)
+    file = selectors.get_partner_evidence_for(referral, evidence_id)
+    try:
+        info, chunks = sharing.open_shared_file(file, keyring=keyring)
     except VaultError:
         messages.error(request, _("This file cannot be opened: its keys are missing or it was changed."))
         return redirect("referrals:received", reference=reference)
     services.record_partner_download(referral=referral, by=request.user)  # type: ignore[arg-type]
     # The partner's download enters the file's chain of custody too.
-    evidence_services.record_download(evidence=file, keyring=keyring, by=request.user)  # type: ignore[arg-type]
+    sharing.record_partner_download(file=file, by=request.user)  # type: ignore[arg-type]  # verified staff
     # Always a download, never shown inline: a file from outside must not run in our origin.
     response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, info.name or f"evidence-{file.pk}") or ""

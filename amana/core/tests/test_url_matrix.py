@@ -44,10 +44,10 @@ from amana.community import services as community
 from amana.community.tests.conftest import make_action_point, make_forum, make_training
 from amana.directory.models import Service, ServiceKind
 from amana.evidence import services as evidence
-from amana.evidence.models import EvidenceItem
+from amana.evidence.models import EvidenceItem, SharedFile
 from amana.evidence.sample_exports import Layout, conversation, whatsapp_zip
 from amana.referrals import services as referrals
-from amana.referrals.tests.conftest import refer
+from amana.referrals.tests.conftest import keyring, refer
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +138,7 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/evidence/<str:reference>/chats/": (NO_METHOD, CASE),
     "staff/evidence/<str:reference>/chats/<int:timeline_id>/": (CASE, NO_METHOD),
     "staff/evidence/<str:reference>/chats/<int:timeline_id>/identifiers/": (NO_METHOD, CASE),
+    "staff/evidence/<str:reference>/chats/<int:timeline_id>/her-side/": (NO_METHOD, CASE),
     "staff/evidence/<str:reference>/package/": (NO_METHOD, CASE),
     "staff/evidence/<str:reference>/pdq/": (CASE, CASE),
     # Referrals: the NGO's side follows the case rule, the portal the receiving organisation's.
@@ -158,6 +159,8 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/intake/drafts/<int:draft_id>/<int:number>/": (DRAFT, DRAFT),
     "staff/intake/drafts/<int:draft_id>/send/": (DRAFT, DRAFT),
     "staff/intake/drafts/<int:draft_id>/discard/": (NO_METHOD, DRAFT),
+    "staff/referrals/received/<str:reference>/files/<int:evidence_id>/download/": (PARTNER, NO_METHOD),
+    "staff/referrals/<str:reference>/files/": (NO_METHOD, CASE),
     # Members and organisations
     "staff/organisations/<int:organisation_id>/members/": (MEMBERS, NO_METHOD),
     "staff/organisations/<int:organisation_id>/members/new/": (MEMBERS, MEMBERS),
@@ -277,7 +280,9 @@ def _world(personas: Any) -> dict[str, Any]:
     timeline = evidence.import_chat(
         case=case, upload=SimpleUploadedFile("chat.zip", export), by=personas.caseworker, export_name="chat.zip"
     )
-    referral = refer(personas, case)
+    evidence.ensure_items(case=case, keyring=keyring(personas.caseworker), by=personas.caseworker)
+    picture = EvidenceItem.objects.get(case=case, file=case.evidence_files.first())
+    referral = refer(personas, case, files=[f"file:{picture.pk}"])
     waiting = accounts.create_member(
         actor=personas.org_admin, organisation=personas.ngo, username="waiting", password="x" * 20, roles=["caseworker"]
     )
@@ -293,6 +298,7 @@ def _world(personas: Any) -> dict[str, Any]:
         "team_reference": team_case(personas).reference,
         "referral": referral.reference,
         "evidence_id": case.evidence_files.first().pk,
+        "shared_id": SharedFile.objects.get(item=picture).pk,
         "item_id": EvidenceItem.objects.filter(case=case).first().pk,
         "action_id": action.pk,
         "follow_up_id": follow_up.pk,
@@ -339,6 +345,8 @@ def _url(route: str, world: dict[str, Any]) -> str:
     values = dict(world)
     if route.startswith("staff/referrals/") and "new/" not in route:
         values["reference"] = world["referral"]
+    if route.startswith("staff/referrals/received/"):
+        values["evidence_id"] = world["shared_id"]
     if route.startswith("staff/cases/team/"):
         values["reference"] = world["team_reference"]
     if route.startswith("staff/community/visits/"):

@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from amana.evidence.identifiers import Identifier
+from amana.evidence.identifiers import Identifier, IdentifierKind
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,11 @@ class ChatImport:
     problems_not_listed: int = 0
     # How the chat text was written: "utf-8", "utf-16" or "windows-1256" (JSON is always UTF-8).
     encoding: str = "utf-8"
+    # The names her own messages are shown under, where the export says which account or number
+    # sent them and it is hers (her Telegram account, her number as a sender's name).
+    her_senders: list[str] = field(default_factory=list)
+    # Her own phone numbers (E.164) as the import knew them: the one she gave, her Telegram account's.
+    her_numbers: list[str] = field(default_factory=list)
 
     @property
     def senders(self) -> list[str]:
@@ -192,6 +197,8 @@ class Collector:
         self._proposals: dict[Identifier, ProposedIdentifier] = {}
         # Hers: the number or account she named as her own, or the account her messages come from.
         self.own: set[Identifier] = set(own)
+        # Every name each sending account or number was shown under.
+        self._names: dict[Identifier, set[str]] = {}
 
     def problem(self, template: Promise, line: int | None = None, **params: Any) -> None:
         if len(self.result.problems) >= self.limits.max_problems:
@@ -211,6 +218,8 @@ class Collector:
         proposal = self._proposal(identifier, line)
         proposal.messages_sent += 1
         proposal.sender_name = proposal.sender_name or sender_name
+        if sender_name:
+            self._names.setdefault(identifier, set()).add(sender_name)
 
     def counterpart(self, identifier: Identifier, name: str) -> None:
         proposal = self._proposal(identifier, 0)
@@ -233,6 +242,8 @@ class Collector:
                     params={"count": self.result.problems_not_listed},
                 )
             )
+        self.result.her_senders = sorted({name for own in self.own for name in self._names.get(own, ())})
+        self.result.her_numbers = sorted(own.value for own in self.own if own.kind == IdentifierKind.PHONE)
         # Senders first (most messages first), then what is mentioned most; never her own.
         proposals = [proposal for proposal in self._proposals.values() if proposal.identifier not in self.own]
         self.result.proposed_identifiers = sorted(

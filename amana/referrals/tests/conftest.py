@@ -52,6 +52,8 @@ def refer(
     override_reason: str = "",
     organisation: Any = None,
     days: int = 30,
+    files: list[str] | None = None,
+    intimate_confirmed: bool = False,
 ) -> Referral:
     by = by or personas.caseworker
     return services.create_referral(
@@ -66,7 +68,24 @@ def refer(
         keyring=keyring(by),
         service_type="psychosocial" if pathway == Pathway.SERVICE else "",
         override_reason=override_reason,
+        files=files or [],
+        intimate_confirmed=intimate_confirmed,
     )
+
+
+def file_tokens(personas: Any, case: Case) -> list[str]:
+    """The choice of every file of the case (each given its custody record first), as the form sends it."""
+    from amana.evidence import services as evidence
+    from amana.evidence.models import EvidenceItem
+
+    evidence.ensure_items(case=case, keyring=keyring(personas.caseworker), by=personas.caseworker)
+    return [f"file:{pk}" for pk in EvidenceItem.objects.filter(case=case).values_list("pk", flat=True)]
+
+
+def shared_file_id(referral: Referral) -> int:
+    """The id the partner's pages give the first file the referral shares."""
+    first: int = referral.evidence_share.files.values_list("pk", flat=True)[0]
+    return first
 
 
 def refer_in_emergency(personas: Any, case: Case, **changes: Any) -> Referral:

@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 def test_it_grants_exactly_the_consented_lockers(personas, case) -> None:
     referral = refer(personas, case)
     assert personas.police.pk in vault.holder_organisation_ids(case.incident_locker)
-    assert personas.police.pk in vault.holder_organisation_ids(case.evidence_locker)
-    for locker in (case.identity_locker, case.care_locker, case.messages_locker):
+    # Evidence goes file by file under the referral's own locker: never the case's evidence locker.
+    assert personas.police.pk in vault.holder_organisation_ids(referral.evidence_share.locker)
+    for locker in (case.identity_locker, case.evidence_locker, case.care_locker, case.messages_locker):
         assert personas.police.pk not in vault.holder_organisation_ids(locker)
     assert sorted(referral.grants.values_list("compartment", flat=True)) == ["evidence", "incident"]
     assert open_incident(case, keyring=keyring(personas.liaison))["narrative"].startswith("He says")

@@ -24,7 +24,7 @@ from amana.referrals.selectors import ACCESS_ENDED
 from amana.vault import services as vault
 from amana.vault.services import NoKey
 
-from .conftest import keyring, refer, refer_in_emergency
+from .conftest import file_tokens, keyring, refer, refer_in_emergency, shared_file_id
 
 pytestmark = pytest.mark.django_db
 
@@ -236,13 +236,15 @@ def test_an_override_whose_consent_was_recorded_meanwhile_stays(personas, report
 
 def test_a_revoked_partners_old_urls_open_nothing(personas, login, reported) -> None:
     case, code = reported
-    referral = refer(personas, case)
-    evidence_id = case.evidence_files.get().pk
+    referral = refer(personas, case, files=file_tokens(personas, case))
+    evidence_id = shared_file_id(referral)
     police = login(personas.liaison)
     base = f"/staff/referrals/received/{referral.reference}"
     assert police.get(f"{base}/files/{evidence_id}/").status_code == 200
+    assert police.get(f"{base}/files/{evidence_id}/download/").status_code == 200
     _withdraw_everything(code)
     assert police.get(f"{base}/files/{evidence_id}/").status_code == 404
+    assert police.get(f"{base}/files/{evidence_id}/download/").status_code == 404
     for step, data in (("accept", {}), ("question", {"text": "Still there? (example)"}), ("done", {"text": ""})):
         response = police.post(f"{base}/{step}/", data, follow=True)
         assert response.status_code == 200

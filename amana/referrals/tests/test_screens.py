@@ -7,7 +7,7 @@ import pytest
 from amana.cases.models import EvidenceFile
 from amana.referrals.models import Question
 
-from .conftest import refer
+from .conftest import file_tokens, refer, shared_file_id
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,12 @@ def _screens(referral, question_id: int, evidence_id: int) -> list[tuple[str, st
         ("schedule", "post", f"/staff/referrals/{ref}/schedule/", {}),
         ("outcome", "post", f"/staff/referrals/{ref}/outcome/", {}),
         ("answer", "post", f"/staff/referrals/{ref}/questions/{question_id}/answer/", {"text": "An answer (example)."}),
+        ("files", "post", f"/staff/referrals/{ref}/files/", {}),
         ("withdraw", "post", f"/staff/referrals/{ref}/withdraw/", {}),
         ("portal", "get", "/staff/referrals/received/", {}),
         ("received", "get", f"/staff/referrals/received/{ref}/", {}),
         ("evidence", "get", f"/staff/referrals/received/{ref}/files/{evidence_id}/", {}),
+        ("evidence_download", "get", f"/staff/referrals/received/{ref}/files/{evidence_id}/download/", {}),
         ("question", "post", f"/staff/referrals/received/{ref}/question/", {"text": "A question (example)."}),
         ("action", "post", f"/staff/referrals/received/{ref}/action/", {"kind": "warned"}),
         ("done", "post", f"/staff/referrals/received/{ref}/done/", {}),
@@ -74,7 +76,7 @@ def test_each_persona_is_allowed_or_refused_on_every_screen(personas, case, logi
     for name, method, url, data in _screens(referral, question.pk, evidence.pk if evidence else 0):
         response = getattr(client, method)(url, data)
         expected = _expected(persona, name)
-        if name == "evidence" and persona in PARTNER:
+        if name.startswith("evidence") and persona in PARTNER:
             expected = {404}  # the fixture's case has no evidence file
         assert response.status_code in expected, (persona, name, response.status_code)
 
@@ -107,9 +109,10 @@ def test_a_partner_download_enters_the_chain_of_custody(personas, case, login) -
 
     png = b"\x89PNG\r\n\x1a\n" + b"example image bytes" * 20
     case_services.add_evidence(case=case, files=[SimpleUploadedFile("x.png", png)], sender=Sender.SURVIVOR)
-    referral = refer(personas, case, compartments=["incident", "evidence"])
+    referral = refer(personas, case, compartments=["incident", "evidence"], files=file_tokens(personas, case))
     evidence = EvidenceFile.objects.get(case=case)
-    response = login(personas.liaison).get(f"/staff/referrals/received/{referral.reference}/files/{evidence.pk}/")
+    url = f"/staff/referrals/received/{referral.reference}/files/{shared_file_id(referral)}/download/"
+    response = login(personas.liaison).get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == png
     assert CustodyEvent.objects.filter(
