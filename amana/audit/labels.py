@@ -116,6 +116,8 @@ ACTIONS: dict[str, Promise] = {
     "evidence.exported": _("Exported evidence in a package"),
     "evidence.chat_imported": _("Imported a chat export"),
     "evidence.her_side_set": _("Said which sender of a chat is her"),
+    "evidence.marked_intimate": _("Marked a picture as possibly intimate"),
+    "evidence.unmarked_intimate": _("Took away a picture's mark as possibly intimate"),
     "evidence.transcript_made": _("Made the pseudonymised transcript of a chat"),
     "evidence.identifiers_confirmed": _("Confirmed the extortionist's identifiers"),
     "evidence.repeat_identifier_found": _("An extortionist's identifier was found in another case"),

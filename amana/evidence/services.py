@@ -213,6 +213,14 @@ def mark_intimate(items: Iterable[EvidenceItem]) -> int:
     return EvidenceItem.objects.filter(pk__in=pictures).update(may_be_intimate=True)
 
 
+@transaction.atomic
+def set_intimate(*, item: EvidenceItem, may_be_intimate: bool, by: User) -> None:
+    """Staff mark a picture as possibly intimate, or take the mark away; audited either way."""
+    EvidenceItem.objects.filter(pk=item.pk).update(may_be_intimate=may_be_intimate)
+    action = "evidence.marked_intimate" if may_be_intimate else "evidence.unmarked_intimate"
+    record(actor=by, action=action, target=item.case)
+
+
 def _hash_sealed(evidence: EvidenceFile, keyring: vault.Keyring) -> str:
     digest = hashlib.sha256()
     for chunk in vault.open_file(evidence.case.evidence_locker, evidence.stored_name, keyring=keyring):

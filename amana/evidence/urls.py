@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:reference>/files/", views.add_files, name="add_files"),
     path("<str:reference>/files/<int:item_id>/", views.item_page, name="item"),
     path("<str:reference>/files/<int:item_id>/download/", views.download, name="download"),
+    path("<str:reference>/files/<int:item_id>/intimate/", views.mark_intimate, name="intimate"),
     path("<str:reference>/chats/", views.import_chat, name="import_chat"),
     path("<str:reference>/chats/<int:timeline_id>/", views.timeline_page, name="timeline"),
     path("<str:reference>/chats/<int:timeline_id>/identifiers/", views.confirm_identifiers, name="confirm_identifiers"),

@@ -32,7 +32,7 @@ from amana.evidence.forms import (
     PackageForm,
     PdqForm,
 )
-from amana.evidence.models import CustodyAction
+from amana.evidence.models import CustodyAction, EvidenceKind
 from amana.evidence.pdq import ImageNotHashable, compute_pdq
 from amana.vault import services as vault
 from amana.vault.services import VaultError
@@ -115,6 +115,20 @@ def item_page(request: HttpRequest, reference: str, item_id: int, *, keyring: An
     services.record_custody(items=[item], action=CustodyAction.VIEWED, by=request.user)  # type: ignore[arg-type]
     context = {"case": item.case, "opened": opened, "custody": selectors.custody_of(item)}
     return render(request, "evidence/item.html", context)
+
+
+@require_POST
+@require_roles(*CASE_ROLES)
+def mark_intimate(request: HttpRequest, reference: str, item_id: int) -> HttpResponse:
+    """Mark a picture as possibly intimate, or take the mark away; anything else than yes or no changes nothing."""
+    item = selectors.get_item_for(request.user, reference, item_id)  # type: ignore[arg-type]  # verified staff
+    answer = request.POST.get("may_be_intimate")
+    if answer not in ("yes", "no") or item.kind != EvidenceKind.IMAGE:
+        messages.error(request, _("Nothing was changed: only a picture can be marked, and the form was not complete."))
+        return redirect("evidence:item", reference=reference, item_id=item_id)
+    services.set_intimate(item=item, may_be_intimate=answer == "yes", by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Saved."))
+    return redirect("evidence:item", reference=reference, item_id=item_id)
 
 
 @never_cache

@@ -166,6 +166,7 @@ def create_referral(
         raise ReferralRefused(_("Choose a step of this case's plan."))
     items = _chosen_files(
         case=case,
+        organisation=organisation,
         compartments=chosen,
         files=files,
         intimate_confirmed=intimate_confirmed,
@@ -214,13 +215,15 @@ def create_referral(
 def _chosen_files(
     *,
     case: Case,
+    organisation: Organisation,
     compartments: set[str],
     files: Iterable[str],
     intimate_confirmed: bool,
     keyring: Keyring,
     by: User,
 ) -> list[EvidenceItem]:
-    """The evidence items the chosen files mean; the original chat export only where her identity is shared."""
+    """The evidence items the chosen files mean; the original chat export only where her identity is
+    shared with her consent (an emergency override shares it without, and never the original export)."""
     files = list(files)
     if files and Compartment.EVIDENCE not in compartments:
         raise ReferralRefused(_("Files are shared only with the evidence: tick “Evidence”, or choose no file."))
@@ -228,7 +231,7 @@ def _chosen_files(
         return sharing.resolve(
             case=case,
             tokens=files,
-            identity_shared=Compartment.IDENTITY in compartments,
+            identity_shared=Compartment.IDENTITY in compartments & consented_compartments(case, organisation),
             intimate_confirmed=intimate_confirmed,
             keyring=keyring,
             by=by,
@@ -252,6 +255,7 @@ def change_files(
         )
     items = _chosen_files(
         case=referral.case,
+        organisation=referral.organisation,
         compartments=granted,
         files=files,
         intimate_confirmed=intimate_confirmed,

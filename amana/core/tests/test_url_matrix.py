@@ -135,6 +135,7 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/evidence/<str:reference>/files/": (NO_METHOD, CASE),
     "staff/evidence/<str:reference>/files/<int:item_id>/": (CASE, NO_METHOD),
     "staff/evidence/<str:reference>/files/<int:item_id>/download/": (CASE, NO_METHOD),
+    "staff/evidence/<str:reference>/files/<int:item_id>/intimate/": (NO_METHOD, CASE),
     "staff/evidence/<str:reference>/chats/": (NO_METHOD, CASE),
     "staff/evidence/<str:reference>/chats/<int:timeline_id>/": (CASE, NO_METHOD),
     "staff/evidence/<str:reference>/chats/<int:timeline_id>/identifiers/": (NO_METHOD, CASE),

@@ -268,6 +268,21 @@ def test_the_original_export_needs_her_identity_shared(personas, case) -> None:
     assert SharedFile.objects.get(share__referral=referral).item == timeline.export
 
 
+def test_an_emergency_override_never_shares_the_original_export(personas, case) -> None:
+    timeline = _import(case, personas)
+    with translation.override("en"), pytest.raises(ReferralRefused, match="original chat export"):
+        refer(
+            personas,
+            case,
+            pathway=Pathway.ACCOMPANIMENT,
+            compartments=["identity", "incident", "evidence"],
+            by=personas.supervisor,
+            override_reason="She is in danger tonight (example).",
+            files=[f"original:{timeline.pk}"],
+        )
+    assert not case.referrals.exists()
+
+
 def test_a_telegram_export_says_which_sender_is_her() -> None:
     from amana.evidence.chat_import import import_chat_export
 
@@ -372,3 +387,26 @@ def test_a_referrals_package_holds_only_the_files_chosen_for_it(personas, case, 
     assert files == ["files/001-threat.png"]
     assert not [name for name in names if name.startswith("chats/")]
     assert timeline.message_count and "family.png" not in json.dumps(manifest)
+
+
+def test_staff_mark_a_picture_she_sent_as_possibly_intimate(personas, case, login) -> None:
+    from amana.cases import services as case_services
+    from amana.cases.models import Sender
+
+    case_services.add_evidence(case=case, files=[_png("from-her.png")], sender=Sender.SURVIVOR)
+    services.ensure_items(case=case, keyring=keyring_of(personas.caseworker), by=personas.caseworker)
+    item = EvidenceItem.objects.get(case=case)
+    url = f"/staff/evidence/{case.reference}/files/{item.pk}/intimate/"
+    assert login(personas.liaison).post(url, {"may_be_intimate": "yes"}).status_code == 403
+    client = login(personas.caseworker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    refused = client.post(url, {"may_be_intimate": "perhaps"}, follow=True)
+    assert "Nothing was changed" in refused.content.decode()
+    item.refresh_from_db()
+    assert not item.may_be_intimate
+    assert client.post(url, {"may_be_intimate": "yes"}).status_code == 302
+    item.refresh_from_db()
+    assert item.may_be_intimate
+    assert "may be intimate" in client.get(f"/staff/evidence/{case.reference}/").content.decode()
+    with translation.override("en"), pytest.raises(ReferralRefused, match="may be intimate"):
+        refer(personas, case, files=[f"file:{item.pk}"])
