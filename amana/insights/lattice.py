@@ -12,10 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
 
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, Min
+from django.db.models import Count, Exists, ExpressionWrapper, Min, OuterRef
 from django.utils import timezone
 
 from amana.accounts.models import Organisation
@@ -77,8 +76,11 @@ def consented_cases(organisation: Organisation) -> models.QuerySet[Case]:
     )
 
 
-def _uncounted(kind: str) -> models.QuerySet[Counted, Any]:
-    return Counted.objects.filter(kind=kind).values("object_id")
+def _not_counted(kind: str, field: str = "pk") -> models.Q:
+    """Records no release counted yet, as NOT EXISTS: PostgreSQL runs it as an anti-join. A NOT IN
+    list is hashed only while it fits in work_mem; past that (hundreds of thousands of counted
+    cases) every record was compared with the whole list, and a release took minutes."""
+    return ~models.Q(Exists(Counted.objects.filter(kind=kind, object_id=OuterRef(field))))
 
 
 def _delay(start: datetime, end: datetime) -> str:
@@ -91,7 +93,7 @@ def _case_cells(contents: Contents, organisation: Organisation, month: date) -> 
     cases = (
         consented_cases(organisation)
         .filter(month_reported__lte=month)
-        .exclude(pk__in=_uncounted("case"))
+        .filter(_not_counted("case"))
         .annotate(urgent_now=ExpressionWrapper(urgent(), output_field=models.BooleanField()))
         .values_list(
             "pk",
@@ -141,7 +143,7 @@ def _first_cells(contents: Contents, organisation: Organisation, month: date, *,
     counted_cases = consented_cases(organisation).filter(pk__in=Counted.objects.filter(kind="case").values("object_id"))
     rows = (
         events.filter(case__in=counted_cases.values("pk"))
-        .exclude(case_id__in=_uncounted(kind))
+        .filter(_not_counted(kind, "case_id"))
         .values("case_id")
         .annotate(first=Min("created_at"), reported=Min("case__created_at"))
         .filter(first__lt=month_end(month))
@@ -158,7 +160,7 @@ def _referral_cells(contents: Contents, organisation: Organisation, month: date)
     start = month_start(month)
     referrals = (
         Referral.objects.filter(case__in=consented_cases(organisation).values("pk"), created_at__lt=month_end(month))
-        .exclude(pk__in=_uncounted("referral"))
+        .filter(_not_counted("referral"))
         .values_list("pk", "case_id", "pathway", "status", "organisation__kind", "created_at")
     )
     seen: set[tuple[Cell, int]] = set()
@@ -174,9 +176,7 @@ def _referral_cells(contents: Contents, organisation: Organisation, month: date)
 
 def _programme_cells(contents: Contents, organisation: Organisation, month: date) -> None:
     start, end = date(month.year, month.month, 1), month_end(month).date()
-    activities = Activity.objects.filter(organisation=organisation, held_on__lt=end).exclude(
-        pk__in=_uncounted("activity")
-    )
+    activities = Activity.objects.filter(organisation=organisation, held_on__lt=end).filter(_not_counted("activity"))
     for pk, kind, held_on in activities.values_list("pk", "kind", "held_on"):
         column = Programme.TRAININGS if kind == ActivityKind.TRAINING else Programme.EVENTS
         contents.exact[("programme", "", column, "", held_on < start)] += 1
@@ -194,7 +194,7 @@ def _programme_cells(contents: Contents, organisation: Organisation, month: date
         for row, score in ((Score.BEFORE, pre), (Score.AFTER, post)):
             tenth = min(9, int(10 * score / max(top, 1)))
             contents.add(("knowledge", "", str(row), str(tenth), held[activity_id] < start), "score", pk)
-    forums = Forum.objects.filter(organisation=organisation, held_on__lt=end).exclude(pk__in=_uncounted("forum"))
+    forums = Forum.objects.filter(organisation=organisation, held_on__lt=end).filter(_not_counted("forum"))
     for pk, held_on in forums.values_list("pk", "held_on"):
         late = held_on < start
         contents.exact[("programme", "", Programme.FORUMS, "", late)] += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +107,17 @@ class Figures:
 
 # (month, table, row, column, late) -> (kind, value)
 Released = dict[tuple[date, str, str, str, bool], tuple[str, int]]
+
+
+def releases_version(user: User, period: Period) -> str:
+    """Which releases the period reads, in a few characters: how many, the newest id and when the
+    last was made. A release never changes once made and a new one changes these, so whatever is
+    drawn from a period's releases can be kept under this version."""
+    found = Release.objects.filter(
+        organisation_id=user.organisation_id or 0, month__gte=period.first, month__lte=period.last
+    ).aggregate(count=Count("pk"), newest=Max("pk"), made=Max("made_at"))
+    made = found["made"].timestamp() if found["made"] else 0
+    return f"{found['count']}.{found['newest'] or 0}.{made}"
 
 
 def released_cells(user: User, period: Period) -> Released:

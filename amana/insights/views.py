@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language_bidi, ngettext
+from django.utils.translation import get_language, get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -16,7 +17,12 @@ from amana.accounts.models import Role, User
 from amana.insights import exports, html, pdf, services
 from amana.insights.charts import rows_chart
 from amana.insights.forms import PeriodForm
-from amana.insights.selectors import Figures, delay_median, figures
+from amana.insights.protection import threshold
+from amana.insights.selectors import Figures, delay_median, figures, internal_count, releases_version
+from amana.insights.services import last_closed_month
+
+# What is drawn from released months is kept a day: the key changes with any new release anyway.
+DRAWN_SECONDS = 24 * 60 * 60
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -60,13 +66,45 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if not form.is_valid():
         return render(request, "insights/dashboard.html", context, status=400)
-    result = figures(user, form.period(), form.comparison())
+    result, blocks, legend = _drawn(user, form)
     services.record_view(actor=user, filters=form.filters())
-    # The mark read left to right inside an Arabic or Kurdish sentence, as in the tables and charts.
-    mark = f"<{result.threshold}"
-    legend = [line.replace(mark, f"\u2066{mark}\u2069") for line in exports.legend(result)]
-    context.update(result=result, blocks=_blocks(result), legend=legend, query=request.GET.urlencode())
+    context.update(result=result, blocks=blocks, legend=legend, query=request.GET.urlencode())
     return render(request, "insights/dashboard.html", context)
+
+
+def _drawn(user: User, form: PeriodForm) -> tuple[Figures, list[dict[str, Any]], list[str]]:
+    """The period's figures, tables, charts and legend, drawn once for each set of releases.
+
+    Released months never change and a new release changes their version, so what is drawn from
+    them is kept in the cache under that version, the organisation, the filters and the language.
+    The figures are the same for every role of the organisation; only the supervisors' internal
+    count of the current month is read again at each view.
+    """
+    period, comparison = form.period(), form.comparison()
+    around = f"{comparison.month:%Y-%m}/{comparison.window}" if comparison else ""
+    key = ":".join(
+        [
+            "insights.drawn",
+            str(user.organisation_id),
+            releases_version(user, period),
+            period.filters().replace(" ", "/"),
+            around,
+            get_language(),
+            str(threshold()),
+            f"{last_closed_month():%Y-%m}",
+        ]
+    )
+    drawn = cache.get(key)
+    if drawn is None:
+        result = figures(user, period, comparison)
+        # The mark read left to right inside an Arabic or Kurdish sentence, as in the tables and charts.
+        mark = f"<{result.threshold}"
+        legend = [line.replace(mark, f"\u2066{mark}\u2069") for line in exports.legend(result)]
+        drawn = (result, _blocks(result), legend)
+        cache.set(key, drawn, DRAWN_SECONDS)
+    result, blocks, legend = drawn
+    result.internal_count = internal_count(user)
+    return result, blocks, legend
 
 
 @require_GET

@@ -166,3 +166,29 @@ def test_it_is_on_the_menu_of_me_officers_only(personas) -> None:
 
     assert any(s.url.startswith("/staff/insights/") for s in sections_for(personas.me_officer))
     assert not any(s.url.startswith("/staff/insights/") for s in sections_for(personas.caseworker))
+
+
+def test_it_draws_released_months_once_and_again_after_a_new_release(personas, login) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counted_cases(personas.ngo, 30, channel=Channel.WEB)
+    counted_cases(personas.ngo, 25, channel=Channel.WEB, month_reported=date(2025, 4, 1))
+    release_months(personas.ngo, date(2025, 1, 1), date(2025, 3, 1))
+    me_officer = login(personas.me_officer)
+    first = me_officer.get("/staff/insights/", PERIOD).context["result"]
+    with CaptureQueriesContext(connection) as queries:
+        again = me_officer.get("/staff/insights/", PERIOD)
+    # Drawn from what the first view drew: no released cell is read again.
+    assert not any("insights_releasecell" in query["sql"] for query in queries.captured_queries)
+    assert again.context["result"].released == first.released == [date(2025, m, 1) for m in (1, 2, 3)]
+    # A new release changes what is drawn, at once.
+    release_months(personas.ngo, date(2025, 4, 1), date(2025, 4, 1))
+    later = me_officer.get("/staff/insights/", PERIOD).context["result"]
+    assert later.released[-1] == date(2025, 4, 1)
+    assert later.table("cases").total.value != first.table("cases").total.value
+    # The same figures for every role; only a supervisor is shown this month's internal count.
+    supervisor = login(personas.supervisor).get("/staff/insights/", PERIOD).context["result"]
+    assert supervisor.internal_count is not None and later.internal_count is None
+    assert supervisor.table("cases").total.value == later.table("cases").total.value
+    assert me_officer.get("/staff/insights/", PERIOD).context["result"].internal_count is None
