@@ -75,6 +75,8 @@ def test_back_after_quick_exit_shows_the_neutral_home_page(neutral, live_server,
     page.get_by_label("لنفسي").check()
     page.locator('input[name="danger_now"][value="no"]').check()
     page.locator('input[name="self_harm"][value="no"]').check()
+    page.get_by_label("أين تسكنين؟").select_option("qayyarah")
+    page.get_by_label("من 18 إلى 24 سنة").check()
     page.get_by_role("button", name="التالي").click()
     page.get_by_label("واتساب").check()
     page.get_by_role("link", name="خروج سريع").click()

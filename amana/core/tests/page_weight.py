@@ -98,7 +98,30 @@ def walk(language: str = "ar") -> list[PageWeight]:
     client.post("/continue/", {"code": duress.group(1)}, secure=True)
     get("follow-up page under the second code", "/continue/page/")
     get("page not found", "/no-such-page/")
+    _walk_the_neutral_first_screen(language, pages)
     return pages
+
+
+def _walk_the_neutral_first_screen(language: str, pages: list[PageWeight]) -> None:
+    """The neutral first screen an organisation may choose, and the page behind its one link."""
+    from amana.accounts.models import FirstScreen
+    from amana.channel.services import receiving_organisation
+
+    organisation = receiving_organisation()
+    chosen = organisation.first_screen
+    organisation.first_screen = FirstScreen.NEUTRAL
+    organisation.save(update_fields=["first_screen"])
+    try:
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        pages.append(weigh(client, "community information", client.get("/", secure=True)))
+        client.post("/more/", secure=True)
+        behind = client.get("/more/", secure=True)
+        assert behind.status_code == 200, "the page behind the neutral screen's link was not shown"
+        pages.append(weigh(client, "the page behind its link", behind))
+    finally:
+        organisation.first_screen = chosen
+        organisation.save(update_fields=["first_screen"])
 
 
 def table(pages: list[PageWeight]) -> str:
