@@ -28,18 +28,17 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 STEPS: list[dict[str, str | list[str]]] = [
-    {"for_whom": "self", "danger_now": "no", "self_harm": "no"},
+    {"for_whom": "self", "danger_now": "no", "self_harm": "no", "district": "qayyarah", "age_band": "18_24"},
     {
         "platform": "whatsapp",
         "demands": ["money"],
         "published": "no",
         "since": "this_week",
         "narrative": "He says he will send the photos (example).",
+        "perpetrator_phones": "0770 000 0000",
+        "perpetrator_accounts": "",
     },
-    {"perpetrator_phones": "0770 000 0000", "perpetrator_accounts": ""},
-    {"district": "qayyarah", "age_band": "18_24"},
-    {"contact_methods": ["site_only"], "name": "Noor (example)"},
-    {"wants": ["talk"], "consents": []},
+    {"contact_methods": ["site_only"], "name": "Noor (example)", "wants": ["talk"], "consents": []},
 ]
 UPLOAD_BYTES = 2 * 1024 * 1024
 UPLOAD_SECONDS = 40  # longer than gunicorn's default 30 s worker timeout, which killed such uploads
