@@ -13,7 +13,7 @@ from amana.channel.models import IntakeDraft
 from amana.community.tests.conftest import sign_in
 from amana.core.tests.test_phone_width import MEASURE
 
-from .conftest import CODE_PATTERN, STEP_DATA
+from .conftest import CODE_PATTERN, STEP_DATA, fill_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,20 +24,6 @@ def _fits_a_phone(page: Any) -> None:
     found = page.evaluate(MEASURE)
     assert found["overflow"] <= 0, (page.url, found["overflow"])
     assert found["small"] == [], (page.url, found["small"])
-
-
-def _answer(page: Any, answers: dict[str, Any]) -> None:
-    """Answer a step as a finger would: tap the choices not chosen yet, type the text."""
-    for name, value in answers.items():
-        field = page.locator(f'[name="{name}"]').first
-        kind = field.evaluate("el => el.type || el.tagName.toLowerCase()")
-        if kind in ("radio", "checkbox"):
-            for choice in value if isinstance(value, list) else [value]:
-                page.locator(f'input[name="{name}"][value="{choice}"]').check()
-        elif kind.startswith("select"):
-            field.select_option(value)
-        else:
-            field.fill(value)
 
 
 def test_a_peace_team_member_records_a_report_step_by_step_on_a_phone(personas, live_server, browser) -> None:
@@ -54,9 +40,9 @@ def test_a_peace_team_member_records_a_report_step_by_step_on_a_phone(personas, 
     # The first step, then "save and finish later": the draft waits, sealed, on the intake page.
     assert "الخطوة 1 من" in page.locator("main").inner_text()
     _fits_a_phone(page)
-    _answer(page, STEP_DATA[0])
+    fill_step(page, STEP_DATA[0])
     page.get_by_role("button", name="حفظ ومتابعة").click()
-    _answer(page, STEP_DATA[1])
+    fill_step(page, STEP_DATA[1])
     page.get_by_role("button", name="حفظ وإكمال لاحقًا").click()
     page.wait_for_url(f"{base}/staff/intake/")
     assert "حُفظت المسودة مشفّرة" in page.content()
@@ -70,7 +56,7 @@ def test_a_peace_team_member_records_a_report_step_by_step_on_a_phone(personas, 
     assert page.locator('textarea[name="narrative"]').input_value() == STEP_DATA[1]["narrative"]
     for number, answers in enumerate(STEP_DATA[1:], start=2):
         assert f"الخطوة {number} من" in page.locator("main").inner_text()
-        _answer(page, answers)
+        fill_step(page, answers)
         _fits_a_phone(page)
         page.get_by_role("button", name="حفظ ومتابعة").click()
 
