@@ -27,15 +27,20 @@ from amana.accounts.models import Organisation, User
 from amana.cases import services as cases
 from amana.cases.models import (
     ActionKind,
+    AdultConsent,
     Audience,
     Case,
     Channel,
+    ChildAge,
+    ChildAgreement,
     ChildReferralCheck,
     ClosureReason,
+    ConsentGivenHow,
     ConsentHow,
     ContactMethod,
     FollowUpStatus,
     GuardianInvolvement,
+    ReportingDecision,
     Scope,
 )
 from amana.channel import services as channel
@@ -166,6 +171,8 @@ def _handle(people: DemoPeople, case: Case, stage: str, number: int) -> Case:
         )
         case.refresh_from_db()
     cases.assign_case(case=case, caseworker=people.caseworker, by=people.supervisor)
+    if cases.her_choice_is_assent(case):
+        _consent_with_her_sister(people, case)
     if stage == "new":
         return case
     answers = {"immediate_danger": "no", "family_violence": "no", "self_harm": "no", "images_published": "no"}
@@ -179,6 +186,12 @@ def _handle(people: DemoPeople, case: Case, stage: str, number: int) -> Case:
             child_referral=ChildReferralCheck.CHECKED,
         )
         cases.record_safeguarding(case=case, decision=decision, by=people.caseworker)
+        cases.decide_mandatory_reporting(
+            case=case,
+            decision=ReportingDecision.NOT_REPORT,
+            reason="Reporting now would reach her father first (example).",
+            by=people.supervisor,
+        )
     if stage == "assessed":
         return case
     action = cases.add_plan_action(
@@ -200,6 +213,25 @@ def _handle(people: DemoPeople, case: Case, stage: str, number: int) -> Case:
         follow_up=follow_up, status=FollowUpStatus.DONE, outcome="She feels safer.", by=people.caseworker
     )
     return case
+
+
+def _consent_with_her_sister(people: DemoPeople, case: Case) -> None:
+    """A girl under 15 chose on the site what may be shared: her caseworker records it with her and
+    her older sister, as involving her father is not safe."""
+    wanted = cases.her_wishes(case)
+    child = cases.ChildConsent(
+        age=ChildAge.FROM_12_TO_14,
+        agreement=ChildAgreement.ASSENT,
+        adult=AdultConsent.TRUSTED_ADULT,
+        caregiver_left_out_because="Her father was told of the threats and hit her (example).",
+    )
+    given = cases.GivenConsent(
+        given=frozenset((key.split(".")[0], key.split(".")[1]) for key in wanted),
+        how=ConsentGivenHow.IN_PERSON,
+        given_at=timezone.now(),
+        child=child,
+    )
+    cases.record_consent(case=case, consent=given, based_on=cases.latest_consent_record_id(case), by=people.caseworker)
 
 
 def _close(people: DemoPeople, case: Case, stage: str) -> None:

@@ -25,6 +25,7 @@ from amana.cases.models import (
     ContactMethod,
     FollowUpStatus,
     GuardianInvolvement,
+    ReportingDecision,
     RiskLevel,
     Scope,
     TechnologyFacilitated,
@@ -147,6 +148,13 @@ class SafeguardingForm(forms.Form):
     guardian_involvement = _choice(_("Who is involved with her"), GuardianInvolvement.choices)
     guardian_reason = _note(_("Why these adults are, or are not, involved (sealed)"), required=True, rows=3)
     child_referral = _choice(_("Referrals"), ChildReferralCheck.choices)
+
+
+class ReportingDecisionForm(forms.Form):
+    """A supervisor's decision on mandatory reporting for a child's case."""
+
+    decision = _choice(_("Mandatory reporting"), ReportingDecision.choices)
+    reason = _note(_("Why this is in her best interest, and what the law asks here (sealed)"), required=True, rows=3)
 
 
 class PlanActionForm(forms.Form):

@@ -84,6 +84,8 @@ class AgeBand(models.TextChoices):
 
 
 UNDER_18_AGE_BANDS = frozenset({AgeBand.UNDER_15, AgeBand.FROM_15_TO_17})
+# Under 15 her own choice is her assent: sharing also needs an adult's consent (design, Children).
+ASSENT_ONLY_AGE_BANDS = frozenset({AgeBand.UNDER_15})
 
 
 def under_18() -> models.Q:
@@ -390,6 +392,9 @@ class ConsentRecord(models.Model):
     child_age = models.CharField(max_length=8, choices=ChildAge.choices, blank=True)
     child_agreement = models.CharField(max_length=8, choices=ChildAgreement.choices, blank=True)
     adult_consent = models.CharField(max_length=14, choices=AdultConsent.choices, blank=True)
+    # Her own choice as a girl under 15 (on the site or at intake): her assent, which shares nothing
+    # until staff record an adult's consent with her. ``given`` holds what she asked for.
+    assent_only = models.BooleanField(default=False)
     details_sealed = models.BinaryField()
 
     class Meta:
@@ -594,6 +599,32 @@ class Safeguarding(models.Model):
 
     def __str__(self) -> str:
         return f"safeguarding {self.pk}"
+
+
+class ReportingDecision(models.TextChoices):
+    """What a supervisor decided about reporting a child's case to the authorities as the law asks."""
+
+    REPORT = "report", _("Report it to the authorities: the law or her safety requires it")
+    NOT_REPORT = "not_report", _("Do not report it: it is not required, or reporting would put her in more danger")
+
+
+class MandatoryReporting(models.Model):
+    """A supervisor's decision on mandatory reporting for a child's case; the reason is sealed.
+
+    Part of the safeguarding step; the latest decision is the one in force.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reporting_decisions")
+    decision = models.CharField(max_length=12, choices=ReportingDecision.choices)
+    reason_sealed = models.BinaryField()
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"reporting decision {self.pk}"
 
 
 class ClosureReason(models.TextChoices):

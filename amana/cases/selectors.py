@@ -31,6 +31,7 @@ from amana.cases.models import (
     EvidenceFile,
     FollowUp,
     FollowUpStatus,
+    MandatoryReporting,
     Notification,
     PlanAction,
     RiskAssessment,
@@ -431,7 +432,7 @@ def open_consent_records(case: Case, *, keyring: Any) -> list[Opened]:
 
 def staff_consent_records(case: Case) -> QuerySet[ConsentRecord]:
     """What staff recorded with her, for her own page: nothing sealed, nobody's name."""
-    return ConsentRecord.objects.filter(case=case).exclude(how=ConsentGivenHow.SITE)
+    return ConsentRecord.objects.filter(case=case).exclude(how=ConsentGivenHow.SITE).exclude(assent_only=True)
 
 
 def open_assessments(case: Case, *, keyring: Any) -> list[Opened]:
@@ -439,10 +440,21 @@ def open_assessments(case: Case, *, keyring: Any) -> list[Opened]:
     return _open_rows(case, rows, "answers_sealed", keyring)
 
 
-def open_safeguarding(case: Case, *, keyring: Any) -> list[Opened]:
-    """The safeguarding records of a child's case, the one in force first."""
-    rows = Safeguarding.objects.filter(case=case).select_related("recorded_by")
-    return _open_rows(case, rows, "details_sealed", keyring)
+@dataclass(frozen=True)
+class SafeguardingHistory:
+    """A child's safeguarding step: its records and the supervisors' reporting decisions, newest first."""
+
+    steps: list[Opened]
+    reporting: list[Opened]
+
+
+def open_safeguarding(case: Case, *, keyring: Any) -> SafeguardingHistory:
+    steps = Safeguarding.objects.filter(case=case).select_related("recorded_by")
+    reporting = MandatoryReporting.objects.filter(case=case).select_related("decided_by")
+    return SafeguardingHistory(
+        steps=_open_rows(case, steps, "details_sealed", keyring),
+        reporting=_open_rows(case, reporting, "reason_sealed", keyring),
+    )
 
 
 def _open_pairs(case: Case, rows: Any, first: str, second: str, keyring: Any) -> list[tuple[Opened, dict[str, Any]]]:
@@ -593,8 +605,15 @@ def _referrals_item(case: Case) -> ChecklistItem:
 
 
 def _safeguarding_item(case: Case) -> ChecklistItem:
-    done = Safeguarding.objects.filter(case=case).exists()
-    detail = _("Recorded.") if done else _("She is under 18 and the safeguarding step has not been recorded.")
+    recorded = Safeguarding.objects.filter(case=case).exists()
+    decided = MandatoryReporting.objects.filter(case=case).exists()
+    done = recorded and decided
+    if not recorded:
+        detail = _("She is under 18 and the safeguarding step has not been recorded.")
+    elif not decided:
+        detail = _("A supervisor has not yet decided on mandatory reporting.")
+    else:
+        detail = _("Recorded, with a supervisor's decision on mandatory reporting.")
     label = ClosureItem.LABELS[ClosureItem.SAFEGUARDING]
     return ChecklistItem(ClosureItem.SAFEGUARDING, label, done, detail, "cases:safeguarding")
 

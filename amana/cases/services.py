@@ -17,7 +17,7 @@ from amana.accounts.models import Organisation, OrganisationKind, Role, User
 from amana.audit.services import Line, record, record_all
 from amana.cases import selectors
 from amana.cases.models import (
-    UNDER_18_AGE_BANDS,
+    ASSENT_ONLY_AGE_BANDS,
     ActionStatus,
     AdultConsent,
     AgeBand,
@@ -26,6 +26,7 @@ from amana.cases.models import (
     Case,
     CaseloadCount,
     CaseMessage,
+    Channel,
     ChildAge,
     ChildAgreement,
     ClosureDecision,
@@ -38,9 +39,11 @@ from amana.cases.models import (
     FollowUp,
     FollowUpStatus,
     Handover,
+    MandatoryReporting,
     Notification,
     NotificationKind,
     PlanAction,
+    ReportingDecision,
     RiskAssessment,
     RiskLevel,
     Safeguarding,
@@ -169,12 +172,7 @@ def create_case_from_report(
         identity_sealed=_seal_json(lockers[Compartment.IDENTITY], report.identity()),
         incident_sealed=_seal_json(lockers[Compartment.INCIDENT], report.incident()),
     )
-    Consent.objects.bulk_create(
-        [
-            Consent(case=case, audience=audience, scope=scope, given=(audience, scope) in report.consents)
-            for audience, scope in CONSENT_CHOICES
-        ]
-    )
+    _record_first_choices(case, set(report.consents), channel=channel, by=recorded_by)
     # Blind indexes for repeat-extortionist matching; supervisors are alerted on a shared identifier.
     matching.index_incident(case=case, incident=report.incident())
     record(actor=recorded_by, action="case.created", target=case)
@@ -288,17 +286,87 @@ def set_consents(*, case: Case, given: Iterable[tuple[str, str]], by: User | Non
     """
     wanted = set(given)
     Case.objects.select_for_update().filter(pk=case.pk).first()
-    changed = _apply_choices(case, wanted, by)
-    if changed:
+    asked_before = her_wishes(case)
+    in_force = _in_force_by_her_own(case, wanted)
+    changed = _apply_choices(case, in_force, by)
+    if _keys(wanted) != asked_before:
         ConsentRecord.objects.create(
             case=case,
             given=_keys(wanted),
             how=ConsentGivenHow.SITE,
             given_at=timezone.now(),
+            assent_only=in_force != wanted,
             details_sealed=_seal_json(case.care_locker, {}),
         )
         record(actor=by, action="case.consent_changed", target=case)
     return changed
+
+
+# What sharing with an organisation means; being counted in anonymous figures shares nothing about
+# her, so her own choice decides it at any age.
+SHARING_AUDIENCES = frozenset({Audience.AUTHORITIES, Audience.SERVICES})
+# How staff heard the choices she gave at intake, by the channel the report came in.
+HOW_AT_INTAKE = {Channel.WEB: ConsentGivenHow.SITE, Channel.HOTLINE: ConsentGivenHow.PHONE}
+
+
+def her_choice_is_assent(case: Case) -> bool:
+    """Under 15, her own choice is her assent only: sharing it with an organisation also needs an
+    adult's consent, recorded by staff with her ("Children" in the design)."""
+    return case.age_band in ASSENT_ONLY_AGE_BANDS
+
+
+def _in_force_by_her_own(case: Case, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """What her own choice (on the site or at intake) puts in force: all of it from 15. Under 15, a
+    withdrawal and the anonymous figures at once, but a new sharing only once an adult has agreed."""
+    if not her_choice_is_assent(case):
+        return set(wanted)
+    current = set(Consent.objects.filter(case=case, given=True).values_list("audience", "scope"))
+    return {choice for choice in wanted if choice[0] not in SHARING_AUDIENCES or choice in current}
+
+
+def her_wishes(case: Case) -> list[str]:
+    """What she last asked for herself, as keys: the choices in force, or, while her assent as a girl
+    under 15 waits for an adult's consent, what she assented to."""
+    latest = ConsentRecord.objects.filter(case=case).order_by("-pk").first()
+    if latest is not None and latest.assent_only:
+        return list(latest.given)
+    return _keys((c.audience, c.scope) for c in Consent.objects.filter(case=case, given=True))
+
+
+def awaiting_adult(case: Case) -> list[str]:
+    """The sharing she assented to as a girl under 15 that waits for an adult's consent, as keys."""
+    in_force = set(_keys((c.audience, c.scope) for c in Consent.objects.filter(case=case, given=True)))
+    return [key for key in her_wishes(case) if key not in in_force]
+
+
+def _record_first_choices(case: Case, wanted: set[tuple[str, str]], *, channel: str, by: User | None) -> None:
+    """The choices she made in her report: in force as far as her age allows; under 15, what she
+    assented to beyond that is kept as her assent, for staff to record with an adult."""
+    in_force = _in_force_by_her_own(case, wanted)
+    Consent.objects.bulk_create(
+        [
+            Consent(case=case, audience=audience, scope=scope, given=(audience, scope) in in_force)
+            for audience, scope in CONSENT_CHOICES
+        ]
+    )
+    if in_force != wanted:
+        ConsentRecord.objects.create(
+            case=case,
+            given=_keys(wanted),
+            how=HOW_AT_INTAKE.get(channel, ConsentGivenHow.IN_PERSON),  # type: ignore[call-overload]  # a channel value
+            given_at=case.created_at,
+            recorded_by=by,
+            recorded_as=_role_of(by),
+            assent_only=True,
+            details_sealed=_seal_json(case.care_locker, {}),
+        )
+
+
+def _role_of(by: User | None) -> str:
+    """The role a consent record names for its recorder: supervisor, caseworker, or none (her own)."""
+    if by is None:
+        return ""
+    return Role.SUPERVISOR if by.has_role(Role.SUPERVISOR) else Role.CASEWORKER
 
 
 @dataclass(frozen=True)
@@ -320,10 +388,6 @@ class GivenConsent:
     given_at: datetime
     witness: str = ""
     child: ChildConsent | None = None
-
-
-def is_child(case: Case) -> bool:
-    return case.age_band in UNDER_18_AGE_BANDS
 
 
 # The age groups a case's age band allows.
@@ -376,8 +440,8 @@ def record_consent(*, case: Case, consent: GivenConsent, based_on: int, by: User
         )
     if consent.given_at > timezone.now() + timedelta(minutes=5):
         raise StepRefused(_("The time she gave her consent cannot be in the future."))
-    child = consent.child if is_child(case) else None
-    if is_child(case) and consent.given:
+    child = consent.child if case.is_child else None
+    if case.is_child and consent.given:
         refusal = _child_refusal(case, child)
         if refusal:
             raise StepRefused(refusal)
@@ -391,7 +455,7 @@ def record_consent(*, case: Case, consent: GivenConsent, based_on: int, by: User
         how=consent.how,
         given_at=consent.given_at,
         recorded_by=by,
-        recorded_as=Role.SUPERVISOR if by.has_role(Role.SUPERVISOR) else Role.CASEWORKER,
+        recorded_as=_role_of(by),
         has_witness=bool(consent.witness.strip()),
         child_age=child.age if child else "",
         child_agreement=child.agreement if child else "",
@@ -705,6 +769,31 @@ def record_safeguarding(*, case: Case, decision: SafeguardingDecision, by: User)
     case.save(update_fields=fields)
     record(actor=by, action="case.safeguarding_recorded", target=case)
     return record_
+
+
+@transaction.atomic
+def decide_mandatory_reporting(*, case: Case, decision: str, reason: str, by: User) -> MandatoryReporting:
+    """A supervisor decides whether a child's case is reported to the authorities as the law asks.
+
+    Refused on a closed case, on a case of an adult, to anyone but a supervisor and without a
+    reason; the reason is sealed in the care locker. Reporting itself goes by a referral, which
+    follows her consent or, where her safety requires it, a supervisor's emergency override.
+    """
+    _refuse_if_closed(case)
+    if not case.is_child:
+        raise StepRefused(_("This case is not of a girl under 18, so it has no safeguarding step."))
+    if not by.has_role(Role.SUPERVISOR):
+        raise StepRefused(_("Only a supervisor decides on mandatory reporting."))
+    if decision not in ReportingDecision.values or not reason.strip():
+        raise StepRefused(_("Choose a decision and write why it is in her best interest."))
+    made = MandatoryReporting.objects.create(
+        case=case,
+        decision=decision,
+        reason_sealed=_seal_json(case.care_locker, {"reason": reason}),
+        decided_by=by,
+    )
+    record(actor=by, action="case.mandatory_reporting_decided", target=case)
+    return made
 
 
 # Case action plan and its implementation ----------------------------------------------------

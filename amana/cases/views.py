@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -39,6 +40,7 @@ from amana.cases.forms import (
     IncidentForm,
     MessageForm,
     PlanActionForm,
+    ReportingDecisionForm,
     RiskAssessmentForm,
     SafeguardingForm,
     SearchForm,
@@ -385,7 +387,7 @@ def _consent_history(case: Any, *, keyring: Any) -> list[ConsentShown]:
         ConsentShown(
             row=item.row,
             sealed=item.data,
-            given=[str(label) for key, label in STAFF_CONSENT_LABELS.items() if key in item.row.given],
+            given=_labels(STAFF_CONSENT_LABELS.items(), item.row.given),
         )
         for item in selectors.open_consent_records(case, keyring=keyring)
     ]
@@ -400,7 +402,8 @@ def consent(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespon
     change on the site would. A form opened before another change is refused, and shown again."""
     case = selectors.get_case_for(_user(request), reference)
     current = [services.consent_key(c.audience, c.scope) for c in case.consents.all() if c.given]
-    shown = [str(label) for key, label in STAFF_CONSENT_LABELS.items() if key in current]
+    shown = _labels(STAFF_CONSENT_LABELS.items(), current)
+    waiting = services.awaiting_adult(case)
     latest = services.latest_consent_record_id(case)
     if request.method == "POST":
         form = ConsentRecordForm(request.POST, age_band=case.age_band)
@@ -419,10 +422,13 @@ def consent(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespon
             else:
                 messages.success(request, _("Her choices were recorded. Referrals now follow them."))
                 return redirect("cases:consent", reference=case.reference)
-        forms = {"form": form, "current": shown}
+        forms = {"form": form, "current": shown, "waiting": _labels(STAFF_CONSENT_LABELS.items(), waiting)}
         return _step(request, reference, keyring, "cases/consent.html", _consent_history, forms, 400)
-    form = ConsentRecordForm(initial={"consents": current, "based_on": latest}, age_band=case.age_band)
-    forms = {"form": form, "current": shown}
+    # What she asked for herself is ticked, also what waits for an adult's consent: recording it with
+    # the adult's agreement is what puts it in force.
+    initial = {"consents": current + waiting, "based_on": latest}
+    form = ConsentRecordForm(initial=initial, age_band=case.age_band)
+    forms = {"form": form, "current": shown, "waiting": _labels(STAFF_CONSENT_LABELS.items(), waiting)}
     return _step(request, reference, keyring, "cases/consent.html", _consent_history, forms)
 
 
@@ -522,11 +528,28 @@ def assessment(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRes
 @require_roles(*CASE_ROLES)
 @with_keyring
 def safeguarding(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
-    """The safeguarding step of a girl's case: best interest, who is involved and why, referrals."""
-    form = SafeguardingForm(request.POST or None)
+    """The safeguarding step of a girl's case: best interest, who is involved and why, referrals; and
+    a supervisor's decision on mandatory reporting, posted as its own part of the page."""
+    reporting = request.POST.get("part") == "reporting"
+    if reporting and not _user(request).has_role(Role.SUPERVISOR):
+        raise PermissionDenied
+    form = SafeguardingForm(request.POST if request.method == "POST" and not reporting else None)
+    reporting_form = ReportingDecisionForm(request.POST if reporting else None)
+    forms = {"form": form, "reporting_form": reporting_form}
     if request.method == "POST":
         case = selectors.get_case_for(_user(request), reference)
-        if form.is_valid():
+        if reporting and reporting_form.is_valid():
+            data = reporting_form.cleaned_data
+            return _apply(
+                request,
+                reference,
+                lambda: services.decide_mandatory_reporting(
+                    case=case, decision=data["decision"], reason=data["reason"], by=_user(request)
+                ),
+                _("The decision on mandatory reporting was recorded."),
+                "cases:safeguarding",
+            )
+        if not reporting and form.is_valid():
             decision = services.SafeguardingDecision(**form.cleaned_data)
             return _apply(
                 request,
@@ -535,10 +558,8 @@ def safeguarding(request: HttpRequest, reference: str, *, keyring: Any) -> HttpR
                 _("The safeguarding step was recorded."),
                 "cases:safeguarding",
             )
-        return _step(
-            request, reference, keyring, "cases/safeguarding.html", selectors.open_safeguarding, {"form": form}, 400
-        )
-    return _step(request, reference, keyring, "cases/safeguarding.html", selectors.open_safeguarding, {"form": form})
+        return _step(request, reference, keyring, "cases/safeguarding.html", selectors.open_safeguarding, forms, 400)
+    return _step(request, reference, keyring, "cases/safeguarding.html", selectors.open_safeguarding, forms)
 
 
 @never_cache

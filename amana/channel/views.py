@@ -23,7 +23,7 @@ from amana.accounts.models import FirstScreen, Role
 from amana.cases import selectors as case_selectors
 from amana.cases import services as case_services
 from amana.cases.forms import MessageForm
-from amana.cases.models import UNDER_18_AGE_BANDS, AdultConsent, Channel, Sender, Status
+from amana.cases.models import ASSENT_ONLY_AGE_BANDS, UNDER_18_AGE_BANDS, AdultConsent, Channel, Sender, Status
 from amana.channel import selectors, services
 from amana.channel.forms import (
     CONSENT_LABELS,
@@ -34,7 +34,6 @@ from amana.channel.forms import (
     ContactPlanChangeForm,
     EvidenceForm,
     SecondCodeForm,
-    consent_key,
     report_from_answers,
     review,
 )
@@ -279,6 +278,7 @@ def send(request: HttpRequest) -> HttpResponse:
         "urgent": report.danger_now or report.self_harm,
         "district": report.district,
         "under_18": report.age_band in UNDER_18_AGE_BANDS,
+        "under_15": report.age_band in ASSENT_ONLY_AGE_BANDS,
         "reply_days": organisation.reply_within_days,
         "sent_at": int(time.time()),
     }
@@ -295,6 +295,7 @@ def _receipt_page(request: HttpRequest, shown: dict[str, Any]) -> HttpResponse:
     context: dict[str, Any] = {
         "code": services.format_code(shown["code"]),
         "under_18": shown.get("under_18", False),
+        "under_15": shown.get("under_15", False),
         "urgent": shown.get("urgent", False),
         "reply_days": shown.get("reply_days"),
         # Reloaded or reached with Back, the address shows the home page, never the code again.
@@ -442,7 +443,7 @@ def _follow_up_page(
             end_visit(request.session)
             return neutral_home()
         status_words = STATUS_WORDS[case.status]
-        given = visit.choices or [consent_key(c.audience, c.scope) for c in case.consents.all() if c.given]
+        given = visit.choices or case_services.her_wishes(case)
         recorded = _recorded_consents(case)
     context = {
         "status_words": status_words,
@@ -451,6 +452,8 @@ def _follow_up_page(
         "evidence_form": evidence_form or EvidenceForm(),
         "consent_form": consent_form or ConsentForm(initial={"consents": given}),
         "recorded": recorded,
+        # Shown by her age band alone, the same under the duress code.
+        "assent_only": case_services.her_choice_is_assent(access.case),
         # Always empty: the plan she gave before is not shown again to whoever holds the phone.
         "contact_form": contact_form or ContactPlanChangeForm(),
         "page_url": reverse("channel:follow_up"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
 from amana.audit.services import record
-from amana.cases.models import Audience, Case, Consent, NotificationKind, PlanAction, Scope
+from amana.cases.models import ASSENT_ONLY_AGE_BANDS, Audience, Case, Consent, NotificationKind, PlanAction, Scope
 from amana.cases.notifications import notify_caseworker, notify_supervisors
 from amana.core.references import random_reference
 from amana.directory.models import Service
@@ -117,6 +117,14 @@ def _check_new_referral(
         )
     beyond = compartments - consented_compartments(case, organisation)
     if beyond and not override:
+        if case.age_band in ASSENT_ONLY_AGE_BANDS:
+            raise ReferralRefused(
+                _(
+                    "She is under 15: what she chose herself is her assent, and sharing also needs an adult's "
+                    "consent. Record it with her on her consent page (her caregiver's, or another trusted adult's "
+                    "where involving the caregiver is not safe), then make the referral."
+                )
+            )
         raise ReferralRefused(_("Her choices do not allow sharing this with this organisation."))
     if override and not by.has_role(Role.SUPERVISOR):
         raise ReferralRefused(_("Only a supervisor can make an emergency override."))

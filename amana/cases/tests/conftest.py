@@ -85,7 +85,8 @@ def team_case(personas: Any, **changes: Any) -> Case:
 
 def ready_to_close(personas: Any, case: Case) -> Case:
     """Take a case through what the closure checklist asks: risk assessed, her plan's step done, and
-    for a girl the safeguarding step (her feedback comes with the closure request itself)."""
+    for a girl the safeguarding step and a supervisor's decision on mandatory reporting (her feedback
+    comes with the closure request itself)."""
     from amana.cases import services
 
     services.record_risk_assessment(case=case, answers=SAFE_ANSWERS, notes="", judged="", by=personas.caseworker)
@@ -108,4 +109,7 @@ def ready_to_close(personas: Any, case: Case) -> Case:
             child_referral="checked",
         )
         services.record_safeguarding(case=case, decision=decision, by=personas.caseworker)
+        services.decide_mandatory_reporting(
+            case=case, decision="not_report", reason="Reporting would expose her (example).", by=personas.supervisor
+        )
     return case

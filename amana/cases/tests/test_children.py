@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from amana.audit.models import AuditEntry
 from amana.cases import services
-from amana.cases.models import Case, Safeguarding, Status
+from amana.cases.models import Case, MandatoryReporting, Safeguarding, Status
 
 from .conftest import assigned_case, make_case
 
@@ -146,3 +147,68 @@ def test_the_me_officer_never_reaches_the_safeguarding_step(personas, login) -> 
     assert client.get(f"/staff/cases/{girl.reference}/safeguarding/").status_code == 403
     assert client.post(f"/staff/cases/{girl.reference}/safeguarding/", SAFEGUARDING).status_code == 403
     assert not Safeguarding.objects.exists()
+
+
+# Mandatory reporting, decided by a supervisor ------------------------------------------------
+
+REPORTING = {"part": "reporting", "decision": "not_report", "reason": "Her uncle would learn of it (example)."}
+
+
+def test_a_supervisor_decides_on_mandatory_reporting_sealed_and_audited(personas, login) -> None:
+    girl, _code = assigned_case(personas, age_band="under_15")
+    url = f"/staff/cases/{girl.reference}/safeguarding/"
+    supervisor = login(personas.supervisor)
+    page = supervisor.get(url).content.decode()
+    assert _arabic("No supervisor has decided on mandatory reporting yet.") in page and 'value="reporting"' in page
+    page = supervisor.post(url, REPORTING, follow=True).content.decode()
+    assert _arabic("The decision on mandatory reporting was recorded.") in page and "uncle" in page
+    decided = MandatoryReporting.objects.get(case=girl)
+    assert decided.decision == "not_report" and decided.decided_by == personas.supervisor
+    assert b"uncle" not in bytes(decided.reason_sealed)
+    assert AuditEntry.objects.filter(action="case.mandatory_reporting_decided", object_id=str(girl.pk)).exists()
+    # The caseworker reads the decision, and is not offered the form.
+    page = login(personas.caseworker).get(url).content.decode()
+    assert "uncle" in page and 'value="reporting"' not in page
+
+
+def test_a_caseworker_cannot_decide_on_mandatory_reporting(personas, login) -> None:
+    girl, _code = assigned_case(personas, age_band="15_17")
+    url = f"/staff/cases/{girl.reference}/safeguarding/"
+    assert login(personas.caseworker).post(url, REPORTING).status_code == 403
+    assert login(personas.me_officer).post(url, REPORTING).status_code == 403
+    assert not MandatoryReporting.objects.exists()
+
+
+@pytest.mark.parametrize("bad", [{"reason": " "}, {"decision": "maybe"}, {"decision": ""}])
+def test_an_incomplete_reporting_decision_is_explained_and_saves_nothing(personas, login, bad) -> None:
+    girl, _code = assigned_case(personas, age_band="15_17")
+    response = login(personas.supervisor).post(f"/staff/cases/{girl.reference}/safeguarding/", {**REPORTING, **bad})
+    assert response.status_code == 400 and "errorlist" in response.content.decode()
+    assert not MandatoryReporting.objects.exists()
+
+
+def test_an_adults_case_takes_no_reporting_decision(personas, login) -> None:
+    woman, _code = assigned_case(personas, age_band="18_24")
+    response = login(personas.supervisor).post(f"/staff/cases/{woman.reference}/safeguarding/", REPORTING, follow=True)
+    assert _arabic("This case is not of a girl under 18, so it has no safeguarding step.") in response.content.decode()
+    assert not MandatoryReporting.objects.exists()
+
+
+def test_closing_a_girls_case_waits_for_the_reporting_decision(personas, login) -> None:
+    girl, _code = assigned_case(personas, age_band="15_17")
+    services.record_safeguarding(
+        case=girl,
+        decision=services.SafeguardingDecision(
+            best_interest="Her aunt beside her (example).",
+            guardian_involvement="trusted_adult",
+            guardian_reason="Her father is not safe for her (example).",
+            child_referral="checked",
+        ),
+        by=personas.caseworker,
+    )
+    closure = f"/staff/cases/{girl.reference}/closure/"
+    page = login(personas.caseworker).get(closure).content.decode()
+    assert _arabic("A supervisor has not yet decided on mandatory reporting.") in page
+    login(personas.supervisor).post(f"/staff/cases/{girl.reference}/safeguarding/", REPORTING)
+    page = login(personas.caseworker).get(closure).content.decode()
+    assert escape(_arabic("Recorded, with a supervisor's decision on mandatory reporting.")) in page

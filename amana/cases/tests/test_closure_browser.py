@@ -61,6 +61,18 @@ def test_a_closure_refused_by_the_checklist_then_completed(personas, live_server
     assert "سُجّلت خطوة حماية الطفلة." in caseworker.content()
     assert Safeguarding.objects.filter(case=case).exists()
 
+    # The checklist still waits for a supervisor's decision on mandatory reporting, which she takes
+    # on the same step.
+    supervisor.goto(closure)
+    assert "لم يقرّر مشرف بعد بشأن الإبلاغ الإلزامي." in supervisor.locator(".checklist").inner_text()
+    supervisor.goto(f"{base}/staff/cases/{case.reference}/safeguarding/")
+    supervisor.get_by_label("عدم الإبلاغ: ليس مطلوبًا، أو أن الإبلاغ يعرّضها لخطر أكبر").check()
+    supervisor.get_by_label("لماذا هذا في مصلحتها الفضلى، وما الذي يطلبه القانون هنا (مشفّر)").fill(
+        "الإبلاغ الآن يصل إلى والدها أولاً (مثال)"
+    )
+    supervisor.get_by_role("button", name="احفظ القرار بشأن الإبلاغ الإلزامي").click()
+    assert "سُجّل القرار بشأن الإبلاغ الإلزامي." in supervisor.content()
+
     # The supervisor overrides what is left, each with a written reason, and the case closes.
     supervisor.goto(closure)
     assert "ناقص: تسجيل خطوة حماية الطفلة" not in supervisor.locator(".checklist").inner_text()
