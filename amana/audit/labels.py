@@ -90,6 +90,7 @@ ACTIONS: dict[str, Promise] = {
     "referral.question_asked": _("Asked a question about a referral"),
     "referral.question_answered": _("Answered a question about a referral"),
     "referral.scheduled": _("Set a date for a referral"),
+    "referral.plan_step_linked": _("Linked a referral to a step of her plan"),
     "referral.outcome_report_filed": _("Recorded that her report was registered"),
     "referral.outcome_statement_taken": _("Recorded that the authority heard her"),
     "referral.outcome_not_registered": _("Recorded that her report was not registered"),

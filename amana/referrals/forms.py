@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,32 @@ class PlanStepChoiceField(forms.ModelChoiceField):
             "step": obj.get_kind_display(),
             "date": date_format(obj.due_on, "SHORT_DATE_FORMAT"),
         }
+
+
+def plan_step_field() -> PlanStepChoiceField:
+    return PlanStepChoiceField(
+        label=_("The step of her plan this referral carries out (optional)"),
+        queryset=PlanAction.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        error_messages={"invalid_choice": _("Choose one of the planned steps of this case.")},
+    )
+
+
+def _planned_steps(form: forms.Form, case: Case, keep: int | None = None) -> None:
+    """The case's planned steps, and the one already linked (``keep``) even once it is finished."""
+    steps = PlanAction.objects.filter(Q(status=ActionStatus.PLANNED) | Q(pk=keep), case=case)
+    form.fields["plan_action"].queryset = steps  # type: ignore[attr-defined]  # a model choice field
+
+
+class PlanStepForm(forms.Form):
+    """Link a referral, after it was made, to the planned step of her plan it carries out."""
+
+    plan_action = plan_step_field()
+
+    def __init__(self, *args: Any, case: Case, linked: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _planned_steps(self, case, keep=linked)
 
 
 class EvidenceFilesForm(forms.Form):
@@ -170,19 +197,12 @@ class ReferralForm(EvidenceFilesForm):
         _("Emergency override: why her life or safety requires this without her consent (supervisors only)"),
         required=False,
     )
-    plan_action = PlanStepChoiceField(
-        label=_("The step of her plan this referral carries out (optional)"),
-        queryset=PlanAction.objects.none(),
-        required=False,
-        empty_label=_("None"),
-        error_messages={"invalid_choice": _("Choose one of the planned steps of this case.")},
-    )
+    plan_action = plan_step_field()
 
     def __init__(self, *args: Any, user: User, case: Case, files: Sequence[Choice] = (), **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"consent_until": timezone.localdate() + timedelta(days=DEFAULT_CONSENT_DAYS)})
         super().__init__(*args, files=files, **kwargs)
-        planned = PlanAction.objects.filter(case=case, status=ActionStatus.PLANNED)
-        self.fields["plan_action"].queryset = planned  # type: ignore[attr-defined]  # a model choice field
+        _planned_steps(self, case)
         if user.has_role(Role.SUPERVISOR):
             # Under an emergency override she gave no consent; clean() asks for one or the other.
             self.fields["consent_given"].required = False

@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 
 from amana.accounts.models import Organisation, OrganisationKind, Role, User
 from amana.audit.services import record
-from amana.cases.models import ASSENT_ONLY_AGE_BANDS, Audience, Case, Consent, NotificationKind, PlanAction, Scope
+from amana.cases.models import (
+    ASSENT_ONLY_AGE_BANDS,
+    ActionStatus,
+    Audience,
+    Case,
+    Consent,
+    NotificationKind,
+    PlanAction,
+    Scope,
+)
 from amana.cases.notifications import notify_caseworker, notify_supervisors
 from amana.core.references import random_reference
 from amana.directory.models import Service
@@ -655,6 +664,25 @@ def schedule(
     referral.save(update_fields=["scheduled_at", "room", "attendees_sealed"])
     referral.staff.set(list(staff))
     record(actor=by, action="referral.scheduled", target=referral)
+
+
+@transaction.atomic
+def link_plan_step(*, referral: Referral, plan_action: PlanAction | None, by: User) -> None:
+    """Link an open referral to the planned step of her plan it carries out, or unlink it, after it
+    was made; the plan then shows the referral's progress. Refused for a step of another case or one
+    already finished."""
+    referral = _locked(referral)
+    _require(referral, *OPEN_STATUSES)
+    unchanged = plan_action is not None and plan_action.pk == referral.plan_action_id
+    if (
+        plan_action is not None
+        and not unchanged
+        and (plan_action.case_id != referral.case_id or plan_action.status != ActionStatus.PLANNED)
+    ):
+        raise ReferralRefused(_("Choose one of the planned steps of this case."))
+    referral.plan_action = plan_action
+    referral.save(update_fields=["plan_action"])
+    record(actor=by, action="referral.plan_step_linked", target=referral)
 
 
 @transaction.atomic

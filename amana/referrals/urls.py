@@ -23,6 +23,7 @@ urlpatterns = [
     path("<str:reference>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:reference>/files/", views.change_files, name="files"),
     path("<str:reference>/schedule/", views.schedule, name="schedule"),
+    path("<str:reference>/plan-step/", views.plan_step, name="plan_step"),
     path("<str:reference>/outcome/", views.outcome, name="outcome"),
     path("<str:reference>/questions/<int:question_id>/answer/", views.answer, name="answer"),
 ]

@@ -26,6 +26,7 @@ from amana.referrals.forms import (
     EvidenceFilesForm,
     NoteForm,
     OutcomeForm,
+    PlanStepForm,
     ReferralForm,
     ScheduleForm,
     TextForm,
@@ -139,6 +140,10 @@ def _ngo_page(request: HttpRequest, referral: Referral, keyring: Any, status: in
         ),
         "outcome_form": forms.get("outcome_form") or OutcomeForm(),
         "answer_form": forms.get("answer_form") or TextForm(),
+        "plan_step_form": forms.get("plan_step_form")
+        or PlanStepForm(
+            case=referral.case, linked=referral.plan_action_id, initial={"plan_action": referral.plan_action_id}
+        ),
         "shared": sharing.shared_items(referral),
         "shares_evidence": referral.is_open and sharing.share_of(referral) is not None,
     }
@@ -203,6 +208,29 @@ def change_files(request: HttpRequest, reference: str, *, keyring: Any) -> HttpR
             by=request.user,  # type: ignore[arg-type]  # verified staff
         ),
         done=_("The files this organisation receives were changed."),
+        to="referrals:detail",
+        reference=reference,
+    )
+
+
+@never_cache
+@require_POST
+@require_roles(*NGO_ROLES)
+@with_keyring
+def plan_step(request: HttpRequest, reference: str, *, keyring: Any) -> HttpResponse:
+    """Link the referral to the planned step of her plan it carries out, or unlink it."""
+    referral = selectors.get_ngo_referral_for(request.user, reference)  # type: ignore[arg-type]  # verified staff
+    form = PlanStepForm(request.POST, case=referral.case, linked=referral.plan_action_id)
+    return _step(
+        request,
+        form=form,
+        invalid=lambda: _ngo_page(request, referral, keyring, status=400, plan_step_form=form),
+        step=lambda data: services.link_plan_step(
+            referral=referral,
+            plan_action=data["plan_action"],
+            by=request.user,  # type: ignore[arg-type]  # verified staff
+        ),
+        done=_("The step of her plan this referral carries out was saved."),
         to="referrals:detail",
         reference=reference,
     )

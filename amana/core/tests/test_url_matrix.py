@@ -147,6 +147,7 @@ ROWS: dict[str, tuple[Rule, Rule]] = {
     "staff/referrals/<str:reference>/": (CASE, NO_METHOD),
     "staff/referrals/<str:reference>/withdraw/": (NO_METHOD, CASE),
     "staff/referrals/<str:reference>/schedule/": (NO_METHOD, CASE),
+    "staff/referrals/<str:reference>/plan-step/": (NO_METHOD, CASE),
     "staff/referrals/<str:reference>/outcome/": (NO_METHOD, CASE),
     "staff/referrals/<str:reference>/questions/<int:question_id>/answer/": (NO_METHOD, CASE),
     "staff/referrals/received/<str:reference>/": (PARTNER, NO_METHOD),

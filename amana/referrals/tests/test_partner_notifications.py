@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from amana.audit.models import AuditEntry
 from amana.cases import services as case_services
 from amana.cases.models import Notification, NotificationKind
 from amana.referrals.models import Pathway, Status
@@ -186,4 +187,48 @@ def test_a_referral_cannot_carry_out_a_step_of_another_case(personas, case, dire
     answer = _refer_from_the_form(_english(login(personas.caseworker)), case, personas, step.pk)
     assert answer.status_code == 400
     assert "Choose one of the planned steps of this case." in answer.content.decode()
+    assert not step.referrals.exists()
+
+
+def test_a_referral_made_first_is_linked_later_to_the_step_it_carries_out(personas, case, directory, login) -> None:
+    caseworker = _english(login(personas.caseworker))
+    assert _refer_from_the_form(caseworker, case, personas, "").status_code == 302
+    referral = case.referrals.get()
+    page = caseworker.get(f"/staff/referrals/{referral.reference}/").content.decode()
+    assert "Her plan has no planned step to link this referral to." in page
+
+    step = _plan_step(personas, case)
+    page = caseworker.get(f"/staff/referrals/{referral.reference}/").content.decode()
+    assert f'<option value="{step.pk}">' in page
+    linked = caseworker.post(f"/staff/referrals/{referral.reference}/plan-step/", {"plan_action": step.pk}, follow=True)
+    assert "The step of her plan this referral carries out was saved." in linked.content.decode()
+    assert step.referrals.get() == referral
+    plan = caseworker.get(f"/staff/cases/{case.reference}/plan/").content.decode()
+    assert "Carried out by a referral (Liaison without identity) to" in plan
+    assert ": Waiting for an answer." in plan
+
+    # A finished step stays linked and can be unlinked; a step of another case is refused.
+    case_services.finish_plan_action(action=step, status="done", outcome="Done (example).", by=personas.caseworker)
+    assert (
+        f'<option value="{step.pk}" selected>'
+        in caseworker.get(f"/staff/referrals/{referral.reference}/").content.decode()
+    )
+    from amana.cases.tests.conftest import assigned_case
+
+    other, _code = assigned_case(personas)
+    foreign = _plan_step(personas, other)
+    refused = caseworker.post(f"/staff/referrals/{referral.reference}/plan-step/", {"plan_action": foreign.pk})
+    assert refused.status_code == 400 and "Choose one of the planned steps of this case." in refused.content.decode()
+    assert caseworker.post(f"/staff/referrals/{referral.reference}/plan-step/", {"plan_action": ""}).status_code == 302
+    assert not step.referrals.exists()
+    assert AuditEntry.objects.filter(action="referral.plan_step_linked").count() == 2
+
+
+def test_only_who_acts_on_the_case_links_a_referral_to_her_plan(personas, case, directory, login) -> None:
+    assert _refer_from_the_form(_english(login(personas.caseworker)), case, personas, "").status_code == 302
+    referral = case.referrals.get()
+    step = _plan_step(personas, case)
+    for persona in (personas.me_officer, personas.liaison, personas.cpt_member):
+        response = login(persona).post(f"/staff/referrals/{referral.reference}/plan-step/", {"plan_action": step.pk})
+        assert response.status_code in (403, 404)
     assert not step.referrals.exists()
