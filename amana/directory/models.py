@@ -63,6 +63,11 @@ class Service(models.Model):
         _("shown as a hotline"), default=False, help_text=_("Listed on the public “Who to turn to?” page.")
     )
     is_emergency = models.BooleanField(_("for emergencies"), default=False)
+    accepts_children = models.BooleanField(
+        _("takes children under 18"),
+        default=True,
+        help_text=_("Untick when this service does not take children: a child's case is never referred to it."),
+    )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.SET_NULL,

@@ -203,6 +203,10 @@ class ReferralForm(EvidenceFilesForm):
         kwargs.setdefault("initial", {"consent_until": timezone.localdate() + timedelta(days=DEFAULT_CONSENT_DAYS)})
         super().__init__(*args, files=files, **kwargs)
         _planned_steps(self, case)
+        if case.is_child:
+            # A child's case goes only to services that take children ("Children" in the design).
+            services = self.fields["service"].queryset.filter(accepts_children=True)  # type: ignore[attr-defined]
+            self.fields["service"].queryset = services  # type: ignore[attr-defined]  # a model choice field
         if user.has_role(Role.SUPERVISOR):
             # Under an emergency override she gave no consent; clean() asks for one or the other.
             self.fields["consent_given"].required = False

@@ -181,6 +181,10 @@ def create_referral(
     )
     if plan_action is not None and plan_action.case_id != case.pk:
         raise ReferralRefused(_("Choose a step of this case's plan."))
+    if service is not None and case.is_child and not service.accepts_children:
+        raise ReferralRefused(
+            _("This service does not take children under 18, and she is a child: choose a service that does.")
+        )
     items = _chosen_files(
         case=case,
         organisation=organisation,

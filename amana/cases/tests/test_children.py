@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from django.utils import translation
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from amana.audit.models import AuditEntry
 from amana.cases import services
 from amana.cases.models import Case, MandatoryReporting, Safeguarding, Status
+from amana.directory.models import Service, ServiceKind
+from amana.referrals import services as referrals
+from amana.referrals.models import Referral
+from amana.referrals.tests.conftest import keyring
 
 from .conftest import assigned_case, make_case
 
@@ -212,3 +219,65 @@ def test_closing_a_girls_case_waits_for_the_reporting_decision(personas, login) 
     login(personas.supervisor).post(f"/staff/cases/{girl.reference}/safeguarding/", REPORTING)
     page = login(personas.caseworker).get(closure).content.decode()
     assert escape(_arabic("Recorded, with a supervisor's decision on mandatory reporting.")) in page
+
+
+# Referrals only to services that take children -----------------------------------------------
+
+
+def test_a_girls_case_is_referred_only_to_services_that_take_children(personas, login) -> None:
+    adults_only = Service.objects.create(
+        name="Women's shelter, adults only (example)",
+        kind=ServiceKind.PSYCHOSOCIAL,
+        organisation=personas.provider,
+        accepts_children=False,
+    )
+    for_children = Service.objects.create(
+        name="Child protection unit (example)", kind=ServiceKind.PSYCHOSOCIAL, organisation=personas.provider
+    )
+    girl, _code = assigned_case(personas, age_band="15_17", consents=["services.incident"])
+    woman, _code = assigned_case(personas, age_band="25_34", consents=["services.incident"])
+    client = login(personas.caseworker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    form = client.get(f"/staff/referrals/new/{girl.reference}/").content.decode()
+    assert "Child protection unit (example)" in form and "adults only (example)" not in form
+    assert "adults only (example)" in client.get(f"/staff/referrals/new/{woman.reference}/").content.decode()
+
+    def refer(case, service):
+        return client.post(
+            f"/staff/referrals/new/{case.reference}/",
+            {
+                "pathway": "service",
+                "service": service.pk,
+                "service_type": "psychosocial",
+                "compartments": ["incident"],
+                "purpose": "Support after the threats (example).",
+                "consent_given": "verbal",
+                "consent_until": (timezone.localdate() + timedelta(days=30)).isoformat(),
+            },
+        )
+
+    refused = refer(girl, adults_only)
+    assert refused.status_code == 400 and "Choose one of the listed services." in refused.content.decode()
+    assert not Referral.objects.exists()
+    assert refer(girl, for_children).status_code == 302
+    assert refer(woman, adults_only).status_code == 302
+    assert Referral.objects.count() == 2
+
+    # The directory says it, and the rule holds below the form too.
+    directory = client.get("/staff/directory/").content.decode()
+    assert "Adults only: never referred a child" in directory
+
+    with pytest.raises(referrals.ReferralRefused):
+        referrals.create_referral(
+            case=girl,
+            organisation=personas.provider,
+            pathway="service",
+            compartments=["incident"],
+            purpose="Support (example).",
+            consent_given="verbal",
+            consent_until=timezone.localdate() + timedelta(days=30),
+            by=personas.caseworker,
+            keyring=keyring(personas.caseworker),
+            service=adults_only,
+            service_type="psychosocial",
+        )
