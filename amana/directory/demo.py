@@ -6,7 +6,7 @@ from django.db import transaction
 
 from amana.accounts.models import Organisation, OrganisationKind
 from amana.cases.models import District
-from amana.directory.models import Service, ServiceKind
+from amana.directory.models import Service, ServiceKind, ServiceText
 
 # (name, number, area, kind, emergency, hours, languages, what it accepts)
 DEMO_HOTLINES = [
@@ -72,6 +72,94 @@ DEMO_HOTLINES = [
     ),
 ]
 
+# The same entries' words in Arabic and Kurdish Sorani, by number: (name, hours, languages, accepts).
+DEMO_WORDS = {
+    "0000 000 0101": {
+        "ar": (
+            "خط الشرطة المجتمعية - مثال (تجريبي)",
+            "على مدار الساعة",
+            "العربية",
+            "بلاغات الابتزاز والتهديد والعنف (مثال).",
+        ),
+        "ckb": (
+            "هێڵی پۆلیسی کۆمەڵگا - نموونە (تاقیکاری)",
+            "٢٤ کاتژمێر",
+            "عەرەبی",
+            "سکاڵای هەڕەشە و ناچارکردن و توندوتیژی (نموونە).",
+        ),
+    },
+    "0000 000 0102": {
+        "ar": (
+            "خط حماية النساء - مثال (تجريبي)",
+            "على مدار الساعة",
+            "العربية، الكردية",
+            "النساء والفتيات اللواتي يواجهن الابتزاز الإلكتروني أو العنف (مثال).",
+        ),
+        "ckb": (
+            "هێڵی پاراستنی ئافرەتان - نموونە (تاقیکاری)",
+            "٢٤ کاتژمێر",
+            "عەرەبی، کوردی",
+            "ئافرەتان و کچان کە ڕووبەڕووی هەڕەشەی ئەلیکترۆنی یان توندوتیژی دەبنەوە (نموونە).",
+        ),
+    },
+    "0000 000 0201": {
+        "ar": (
+            "مكتب المنظمة في القيارة - مثال (تجريبي)",
+            "الأحد-الخميس 9:00-15:00",
+            "العربية",
+            "زيارات مباشرة ومرافقة إلى الجهات المسؤولة (مثال).",
+        ),
+        "ckb": (
+            "نووسینگەی ڕێکخراو لە قەیارە - نموونە (تاقیکاری)",
+            "یەکشەممە-پێنجشەممە 9:00-15:00",
+            "عەرەبی",
+            "سەردانی ڕاستەوخۆ و هاوڕێیەتی بۆ لای دەسەڵاتداران (نموونە).",
+        ),
+    },
+    "0000 000 0301": {
+        "ar": (
+            "مركز الرعاية النفسية - مثال (تجريبي)",
+            "الأحد-الخميس 9:00-14:00",
+            "العربية، الكردية",
+            "دعم نفسي اجتماعي للنساء والفتيات، فرديًا وفي مجموعات (مثال).",
+        ),
+        "ckb": (
+            "ناوەندی چاودێریی دەروونی - نموونە (تاقیکاری)",
+            "یەکشەممە-پێنجشەممە 9:00-14:00",
+            "عەرەبی، کوردی",
+            "پشتگیریی دەروونی-کۆمەڵایەتی بۆ ئافرەتان و کچان، تاکەکەسی و بە گروپ (نموونە).",
+        ),
+    },
+    "0000 000 0401": {
+        "ar": (
+            "خط المساعدة القانونية - مثال (تجريبي)",
+            "الأحد-الخميس 10:00-16:00",
+            "العربية",
+            "استشارات قانونية ومرافقة إلى المحكمة (مثال).",
+        ),
+        "ckb": (
+            "هێڵی یارمەتیی یاسایی - نموونە (تاقیکاری)",
+            "یەکشەممە-پێنجشەممە 10:00-16:00",
+            "عەرەبی",
+            "ڕاوێژی یاسایی و هاوڕێیەتی بۆ دادگا (نموونە).",
+        ),
+    },
+    "0000 000 0501": {
+        "ar": (
+            "مكتب الأمن الوطني - مثال (تجريبي)",
+            "الأحد-الخميس 9:00-14:00",
+            "العربية",
+            "قضايا الابتزاز التي تحيلها المنظمة، دون اسمها إن شاءت (مثال).",
+        ),
+        "ckb": (
+            "نووسینگەی ئاسایشی نیشتمانی - نموونە (تاقیکاری)",
+            "یەکشەممە-پێنجشەممە 9:00-14:00",
+            "عەرەبی",
+            "دۆسیەکانی هەڕەشە کە ڕێکخراوەکە ڕەوانەی دەکات، بێ ناوی ئەو ئەگەر بیەوێت (نموونە).",
+        ),
+    },
+}
+
 # Directory kinds that match an organisation kind, to link demo entries to demo organisations.
 _RECEIVING_KINDS = {
     ServiceKind.POLICE: OrganisationKind.POLICE,
@@ -101,5 +189,10 @@ def create_demo_directory() -> int:
             organisation=receivers.get(_RECEIVING_KINDS[kind]) if kind in _RECEIVING_KINDS else None,
         )
         for name, number, area, kind, emergency, hours, languages, accepts in DEMO_HOTLINES
+    )
+    ServiceText.objects.bulk_create(
+        ServiceText(service=service, language=language, name=name, hours=hours, languages=languages, accepts=accepts)
+        for service in Service.objects.all()
+        for language, (name, hours, languages, accepts) in DEMO_WORDS[service.number].items()
     )
     return len(DEMO_HOTLINES)

@@ -81,6 +81,17 @@ def test_demo_entries_are_fictional_and_linked_to_demo_organisations(personas) -
     assert Service.objects.get(kind=ServiceKind.POLICE).organisation == personas.police
 
 
+def test_demo_entries_have_their_words_in_arabic_and_kurdish(personas, login) -> None:
+    create_demo_directory()
+    for entry in Service.objects.all():
+        assert {text.language for text in entry.texts.all()} == {"ar", "ckb"}
+        for text in entry.texts.all():
+            assert text.name and text.hours and text.languages and text.accepts
+    police = Service.objects.get(kind=ServiceKind.POLICE)
+    page = login(personas.caseworker).get("/staff/directory/").content.decode()  # Arabic by default
+    assert police.texts.get(language="ar").name in page and police.name not in page
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_channel_hotlines_move_into_the_directory() -> None:
     executor = MigrationExecutor(connection)
