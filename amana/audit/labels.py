@@ -44,6 +44,7 @@ ACTIONS: dict[str, Promise] = {
     "case.risk_assessed": _("Assessed safety and risk"),
     "case.safeguarding_recorded": _("Recorded the safeguarding step of a girl's case"),
     "case.mandatory_reporting_decided": _("Decided on mandatory reporting for a girl's case"),
+    "case.child_sharing_taken_back": _("Took back sharing a girl under 15 chose without an adult's consent"),
     "case.closure_requested": _("Asked to close a case"),
     "case.closure_approved": _("Approved closing a case"),
     "case.closure_override_risk": _("Closed a case without a risk assessment since its last danger sign"),

@@ -363,10 +363,54 @@ def _record_first_choices(case: Case, wanted: set[tuple[str, str]], *, channel: 
 
 
 def _role_of(by: User | None) -> str:
-    """The role a consent record names for its recorder: supervisor, caseworker, or none (her own)."""
+    """The role a consent record names for its recorder: supervisor or caseworker; none for her own
+    choice, or for anyone else (a peace-team member recording her report)."""
     if by is None:
         return ""
-    return Role.SUPERVISOR if by.has_role(Role.SUPERVISOR) else Role.CASEWORKER
+    for role in (Role.SUPERVISOR, Role.CASEWORKER):
+        if by.has_role(role):
+            return role
+    return ""
+
+
+ADULTS_WHO_CONSENT = (AdultConsent.CAREGIVER, AdultConsent.TRUSTED_ADULT)
+
+
+def take_back_unconfirmed_child_sharing() -> int:
+    """Sharing in force for girls under 15 that no adult agreed to (set by their own choice before
+    her choice counted as assent only) is taken back: kept as her assent, and every referral that
+    relied on it loses its keys. Returns how many cases changed; safe to run again."""
+    cases = (
+        Case.objects.filter(
+            age_band__in=sorted(ASSENT_ONLY_AGE_BANDS),
+            consents__audience__in=sorted(SHARING_AUDIENCES),
+            consents__given=True,
+        )
+        .exclude(consent_records__adult_consent__in=ADULTS_WHO_CONSENT)
+        .distinct()
+    )
+    changed = 0
+    for case in cases.select_related("care_locker"):
+        _take_back_unconfirmed(case)
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def _take_back_unconfirmed(case: Case) -> None:
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    wanted = {(c.audience, c.scope) for c in Consent.objects.filter(case=case, given=True)}
+    in_force = {choice for choice in wanted if choice[0] not in SHARING_AUDIENCES}
+    _apply_choices(case, in_force, None)
+    ConsentRecord.objects.create(
+        case=case,
+        given=_keys(wanted),
+        how=ConsentGivenHow.SITE,
+        given_at=timezone.now(),
+        assent_only=True,
+        details_sealed=_seal_json(case.care_locker, {}),
+    )
+    record(actor=None, action="case.child_sharing_taken_back", target=case)
 
 
 @dataclass(frozen=True)

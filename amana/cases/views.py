@@ -424,9 +424,9 @@ def consent(request: HttpRequest, reference: str, *, keyring: Any) -> HttpRespon
                 return redirect("cases:consent", reference=case.reference)
         forms = {"form": form, "current": shown, "waiting": _labels(STAFF_CONSENT_LABELS.items(), waiting)}
         return _step(request, reference, keyring, "cases/consent.html", _consent_history, forms, 400)
-    # What she asked for herself is ticked, also what waits for an adult's consent: recording it with
-    # the adult's agreement is what puts it in force.
-    initial = {"consents": current + waiting, "based_on": latest}
+    # What waits for an adult's consent is listed above the form, never ticked for the caseworker:
+    # it is put in force only by ticking it with the adult's agreement.
+    initial = {"consents": current, "based_on": latest}
     form = ConsentRecordForm(initial=initial, age_band=case.age_band)
     forms = {"form": form, "current": shown, "waiting": _labels(STAFF_CONSENT_LABELS.items(), waiting)}
     return _step(request, reference, keyring, "cases/consent.html", _consent_history, forms)

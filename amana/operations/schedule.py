@@ -66,6 +66,12 @@ def _retention() -> str:
     return f"{expire_closed_cases()} cases shredded"
 
 
+def _child_consents() -> str:
+    from amana.cases.services import take_back_unconfirmed_child_sharing
+
+    return f"{take_back_unconfirmed_child_sharing()} girls' sharing taken back until an adult agrees"
+
+
 def _follow_up_reminders() -> str:
     from amana.cases.services import remind_overdue_follow_ups
 
@@ -107,6 +113,12 @@ SCHEDULE: list[Job] = [
         timedelta(hours=1),
         _("End expired referrals and emergency overrides"),
         _referrals_and_overrides,
+    ),
+    Job(
+        "child_consents",
+        timedelta(hours=1),
+        _("Take back sharing that girls under 15 chose without an adult's consent"),
+        _child_consents,
     ),
     Job("follow_up_reminders", timedelta(hours=1), _("Remind caseworkers of overdue follow-ups"), _follow_up_reminders),
     Job("audit_checkpoint", timedelta(hours=1), _("Checkpoint the audit log"), _audit_checkpoint),

@@ -684,6 +684,8 @@ def link_plan_step(*, referral: Referral, plan_action: PlanAction | None, by: Us
         and (plan_action.case_id != referral.case_id or plan_action.status != ActionStatus.PLANNED)
     ):
         raise ReferralRefused(_("Choose one of the planned steps of this case."))
+    if referral.plan_action_id == (plan_action.pk if plan_action else None):
+        return
     referral.plan_action = plan_action
     referral.save(update_fields=["plan_action"])
     record(actor=by, action="referral.plan_step_linked", target=referral)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from amana.audit.models import AuditEntry
 from amana.cases import services
 from amana.cases.models import Case, Consent, ConsentRecord
 from amana.channel.tests.conftest import STEP_DATA, answer_steps, make_case
@@ -19,6 +20,7 @@ from amana.channel.tests.test_follow_up import _enter, _main_text, _make_second_
 from amana.directory.models import Service, ServiceKind
 from amana.referrals.models import Referral, ReferralGrant
 from amana.referrals.models import Status as ReferralStatus
+from amana.referrals.tests.conftest import refer
 
 from .conftest import assigned_case
 from .test_consent_recorded import _refer
@@ -95,8 +97,8 @@ def test_her_report_under_15_shares_nothing_until_an_adult_agrees(personas, logi
 
     page = ngo.get(f"/staff/cases/{case.reference}/consent/").content.decode()
     assert WAITING in page and "her assent only, waiting for an adult" in page
-    # What she asked for is ticked, ready to be recorded with the adult's consent.
-    assert _ticked(page) == {"authorities.incident", "statistics.incident"}
+    # What she asked for is listed, not ticked for the caseworker: only what is in force is ticked.
+    assert _ticked(page) == {"statistics.incident"}
 
     assert _record_with_adult(ngo, case, ["authorities.incident", "statistics.incident"]).status_code == 302
     assert _given(case) == {"authorities.incident", "statistics.incident"}
@@ -157,3 +159,29 @@ def test_under_her_second_code_the_page_of_a_girl_under_15_reads_as_a_real_one(p
     assert _main_text(shown) == _main_text(real.get("/continue/page/").content.decode())
     # Under duress nothing was recorded for her case.
     assert not ConsentRecord.objects.filter(case=case).exists()
+
+
+def test_sharing_a_girl_under_15_chose_before_without_an_adult_is_taken_back(personas, login) -> None:
+    from amana.operations.schedule import JOBS
+
+    # Her own choice was in force before it counted as assent only; the police hold a referral on it.
+    alone, _code = assigned_case(personas, consents=["statistics.incident"], age_band="under_15")
+    Consent.objects.filter(case=alone, audience="authorities", scope="incident").update(given=True)
+    referral = refer(personas, alone)
+    # Another girl's sharing was recorded with her caregiver's consent: it stays.
+    confirmed, _code = assigned_case(personas, consents=[], age_band="under_15")
+    assert _record_with_adult(login(personas.caseworker), confirmed, ["authorities.incident"]).status_code == 302
+    # From 15 her own choice counts: it stays.
+    older, _code = assigned_case(personas, consents=["authorities.incident"], age_band="15_17")
+
+    assert JOBS["child_consents"].run() == "1 girls' sharing taken back until an adult agrees"
+    assert _given(alone) == {"statistics.incident"}
+    assert not ReferralGrant.objects.filter(referral=referral, revoked_at__isnull=True).exists()
+    kept = ConsentRecord.objects.get(case=alone)
+    assert kept.assent_only and set(kept.given) == {"authorities.incident", "statistics.incident"}
+    assert AuditEntry.objects.filter(action="case.child_sharing_taken_back", object_id=str(alone.pk)).count() == 1
+    assert _given(confirmed) == {"authorities.incident"} and _given(older) == {"authorities.incident"}
+    # The caseworker reads what waits for an adult; a second run changes nothing.
+    page = _english(login(personas.caseworker)).get(f"/staff/cases/{alone.reference}/consent/").content.decode()
+    assert WAITING in page
+    assert JOBS["child_consents"].run() == "0 girls' sharing taken back until an adult agrees"
