@@ -3,10 +3,12 @@
 On PostgreSQL. For each size, an organisation of its own gets that many cases over 24 months,
 bulk-inserted by the database itself (generate_series), each with its five empty lockers, a
 statistics consent for nine cases in ten and a first reply for one in ten; then ANALYZE. Its 24
-monthly releases are made through the real service (the last one, at 1,000,000 cases, is the cost
-of making one month's release). Then the dashboard for all 24 months and the staff home page (the
-trivial signed-in page) are fetched through the whole middleware stack, alternately, several times
-each: medians with their spread, the ratio of the two, and a verdict against the goal (within 2x).
+monthly releases are made through the real service, each timed (at 1,000,000 cases, the cost of
+making one month's release); the records a release counted are analysed after it, untimed, as the
+database's autovacuum would in the month between two releases. Then the dashboard for all 24
+months and the staff home page (the trivial signed-in page) are fetched through the whole
+middleware stack, alternately, several times each: medians with their spread, the ratio of the
+two, and a verdict against the goal (within 2x).
 Sizes: AMANA_BENCH_SIZES (default 10000,100000,1000000). On SQLite this prints why it is skipped.
 """
 
@@ -30,7 +32,7 @@ def _sizes() -> list[int]:
 COMPARTMENTS = ("identity", "incident", "evidence", "care", "messages")
 MONTHS = 24
 FIRST_MONTH = date(2023, 1, 1)
-REPEATS = 9
+REPEATS = 25
 GOAL = 2.0
 
 
@@ -116,8 +118,8 @@ def _insert(start: int, count: int, organisation_id: int) -> None:
             [last_case],
         )
         cursor.execute(
-            "INSERT INTO cases_casemessage (case_id, sender, body_sealed, created_at) "
-            "SELECT id, 'staff', ''::bytea, created_at + ((id %% 96) * interval '1 hour') "
+            "INSERT INTO cases_casemessage (case_id, sender, body_sealed, under_duress, created_at) "
+            "SELECT id, 'staff', ''::bytea, false, created_at + ((id %% 96) * interval '1 hour') "
             "FROM cases_case WHERE id > %s AND id %% 10 = 3",
             [last_case],
         )
@@ -182,7 +184,8 @@ def _measure(user: Any) -> dict[str, Any]:
     def home() -> Any:
         return client.get("/staff/")
 
-    dashboard(), home()  # warm the caches
+    for _warm in range(3):  # the caches, the connection and the templates
+        dashboard(), home()
     times: dict[str, list[float]] = {"dashboard": [], "home": []}
     queries = {}
     for _repeat in range(REPEATS):
@@ -203,6 +206,10 @@ def _release_all(user: Any) -> list[float]:
         began = time.perf_counter()
         make_release(organisation=user.organisation, month=add_months(FIRST_MONTH, index))
         took.append(time.perf_counter() - began)
+        # Two years of releases made in minutes: what they counted is analysed, as autovacuum would
+        # have done in the month between two releases (not timed).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE insights_counted")
     return took
 
 

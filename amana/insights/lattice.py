@@ -1,7 +1,8 @@
-"""The true contents of one release: who is in each cell. Read once, by the release service only.
+"""The true contents of one release: how many people are in each cell, and its cell key. Read once,
+by the release service only.
 
-Nothing here is ever shown: the service turns each cell's people into a protected value and keeps
-only that. Records are counted once: a case, a first reply, a referral or an activity goes into the
+Nothing here is ever shown: the service turns each cell's count and key into a protected value and
+keeps only that. Records are counted once: a case, a first reply, a referral or an activity goes into the
 first release made after it exists (for a case, after her consent to be counted is given); when its
 month was released already, it is counted there as "reported late".
 """
@@ -9,7 +10,7 @@ month was released already, it is counted there as "reported late".
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -18,7 +19,7 @@ from django.db.models import Count, Exists, ExpressionWrapper, Min, OuterRef
 from django.utils import timezone
 
 from amana.accounts.models import Organisation
-from amana.cases.models import Audience, Case, CaseMessage, Scope, Sender, urgent
+from amana.cases.models import Audience, Case, CaseMessage, Consent, Scope, Sender, urgent
 from amana.community.models import (
     STILL_OPEN,
     ActionPoint,
@@ -34,6 +35,7 @@ from amana.insights.gbvims import TechnologyContext, incident_type
 from amana.insights.models import Counted
 from amana.insights.tables import DELAY_STARTS, Delay, Programme, Score
 from amana.referrals.models import Referral
+from amana.vault import services as vault
 
 # (table, area, row, column, late)
 Cell = tuple[str, str, str, str, bool]
@@ -41,20 +43,37 @@ Cell = tuple[str, str, str, str, bool]
 
 @dataclass
 class Contents:
-    """Each cell's members (record kind and ids) or, for counts of events, its exact number."""
+    """Each cell's number of people and cell key, kept as records are added; exact counts of events.
 
-    members: dict[Cell, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
-    weights: dict[tuple[str, int], int] = field(default_factory=dict)
+    A cell's key is the sum of its records' secret keys (``vault.release_record_key``), each computed
+    once per record however many cells hold it; nothing keeps who is in a cell.
+    """
+
+    counts: dict[Cell, int] = field(default_factory=lambda: defaultdict(int))
+    keys: dict[Cell, int] = field(default_factory=lambda: defaultdict(int))
     exact: dict[Cell, int] = field(default_factory=lambda: defaultdict(int))
     counted: list[tuple[str, int]] = field(default_factory=list)
+    _record_keys: dict[tuple[str, int], int] = field(default_factory=dict)
 
-    def add(self, cell: Cell, kind: str, pk: int, weight: int = 1) -> None:
-        self.members[cell].append((kind, pk))
-        if weight != 1:
-            self.weights[(kind, pk)] = weight
+    def record_key(self, kind: str, pk: int) -> int:
+        key = self._record_keys.get((kind, pk))
+        if key is None:
+            key = self._record_keys[(kind, pk)] = vault.release_record_key(kind, pk)
+        return key
+
+    def add(self, cells: Iterable[Cell], kind: str, pk: int, weight: int = 1) -> None:
+        """One record in each of ``cells``; ``weight`` people (an attendance row counts several)."""
+        key = self.record_key(kind, pk)
+        counts, keys = self.counts, self.keys
+        for cell in cells:
+            counts[cell] += weight
+            keys[cell] += key
 
     def count(self, cell: Cell) -> int:
-        return sum(self.weights.get(member, 1) for member in self.members.get(cell, []))
+        return self.counts.get(cell, 0)
+
+    def key(self, cell: Cell) -> int:
+        return self.keys.get(cell, 0)
 
 
 def month_start(month: date) -> datetime:
@@ -66,14 +85,15 @@ def month_end(month: date) -> datetime:
     return month_start(date(month.year + month.month // 12, month.month % 12 + 1, 1))
 
 
+def _statistics_consent(case: str) -> models.QuerySet[Consent]:
+    return Consent.objects.filter(
+        case_id=OuterRef(case), audience=Audience.STATISTICS, scope=Scope.INCIDENT, given=True
+    )
+
+
 def consented_cases(organisation: Organisation) -> models.QuerySet[Case]:
     """The organisation's cases whose survivor agreed to be counted: one population for every role."""
-    return Case.objects.filter(
-        organisation=organisation,
-        consents__audience=Audience.STATISTICS,
-        consents__scope=Scope.INCIDENT,
-        consents__given=True,
-    )
+    return Case.objects.filter(organisation=organisation).filter(Exists(_statistics_consent("pk")))
 
 
 def _not_counted(kind: str, field: str = "pk") -> models.Q:
@@ -120,39 +140,45 @@ def _case_cells(contents: Contents, organisation: Organisation, month: date) -> 
     for pk, reported, channel, platform, district, age_band, urgent_now, published, technology in rows:
         late = reported < month
         kind = str(incident_type(demands=[], published=published))
+        urgency = "urgent" if urgent_now else "not_urgent"
+        cells = [("district", "", "", district, late)]
         for area in ("", district):
-            contents.add(("cases", area, "", "", late), "case", pk)
-            contents.add(("channel", area, "", channel, late), "case", pk)
-            contents.add(("platform", area, "", platform, late), "case", pk)
-            contents.add(("age_band", area, "", age_band, late), "case", pk)
-            contents.add(("urgent", area, "", "urgent" if urgent_now else "not_urgent", late), "case", pk)
-            contents.add(("incident_type", area, kind, TechnologyContext(technology), late), "case", pk)
+            cells += [
+                ("cases", area, "", "", late),
+                ("channel", area, "", channel, late),
+                ("platform", area, "", platform, late),
+                ("age_band", area, "", age_band, late),
+                ("urgent", area, "", urgency, late),
+                ("incident_type", area, kind, TechnologyContext(technology), late),
+            ]
             if pk in repeated:
-                contents.add(("repeat", area, "", "", late), "case", pk)
-        contents.add(("district", "", "", district, late), "case", pk)
+                cells.append(("repeat", area, "", "", late))
+        contents.add(cells, "case", pk)
         contents.counted.append(("case", pk))
 
 
 def _first_cells(contents: Contents, organisation: Organisation, month: date, *, table: str, kind: str) -> None:
     """The first reply (or referral) of each counted case, once it has happened, by its delay.
 
-    One grouped pass over the events of the counted cases not yet counted for this table (a join
-    and an aggregate, never a subquery per case).
+    One grouped pass over the events before the month's end of the cases counted and not yet
+    counted for this table: a case's first event is before the end exactly when one of its events
+    is, and it is then the first of those. Starting from these events, the work grows with what is
+    left to count, never with every case counted before.
     """
     events = CaseMessage.objects.filter(sender=Sender.STAFF) if kind == "reply" else Referral.objects.all()
-    counted_cases = consented_cases(organisation).filter(pk__in=Counted.objects.filter(kind="case").values("object_id"))
     rows = (
-        events.filter(case__in=counted_cases.values("pk"))
+        events.filter(case__organisation=organisation, created_at__lt=month_end(month))
         .filter(_not_counted(kind, "case_id"))
+        .filter(Exists(Counted.objects.filter(kind="case", object_id=OuterRef("case_id"))))
+        .filter(Exists(_statistics_consent("case_id")))
         .values("case_id")
         .annotate(first=Min("created_at"), reported=Min("case__created_at"))
-        .filter(first__lt=month_end(month))
         .values_list("case_id", "reported", "first")
         .order_by()
     )
     start = month_start(month)
     for pk, created, first_at in rows:
-        contents.add((table, "", _delay(created, first_at), "", first_at < start), "case", pk)
+        contents.add([(table, "", _delay(created, first_at), "", first_at < start)], "case", pk)
         contents.counted.append((kind, pk))
 
 
@@ -170,7 +196,7 @@ def _referral_cells(contents: Contents, organisation: Organisation, month: date)
         for cell in (("pathway", "", pathway, status, late), ("recipient", "", recipient, status, late)):
             if (cell, case_id) not in seen:
                 seen.add((cell, case_id))
-                contents.add(cell, "case", case_id)
+                contents.add([cell], "case", case_id)
         contents.counted.append(("referral", pk))
 
 
@@ -186,14 +212,17 @@ def _programme_cells(contents: Contents, organisation: Organisation, month: date
     for pk, activity_id, sex, age_band, count in Attendance.objects.filter(
         activity_id__in=trainings, activity__kind=ActivityKind.TRAINING
     ).values_list("pk", "activity_id", "sex", "age_band", "count"):
-        contents.add(("trained", "", sex, age_band, held[activity_id] < start), "attendance", pk, count)
+        contents.add([("trained", "", sex, age_band, held[activity_id] < start)], "attendance", pk, count)
 
     for pk, activity_id, pre, post, top in KnowledgeScore.objects.filter(activity_id__in=trainings).values_list(
         "pk", "activity_id", "pre_score", "post_score", "activity__max_score"
     ):
-        for row, score in ((Score.BEFORE, pre), (Score.AFTER, post)):
-            tenth = min(9, int(10 * score / max(top, 1)))
-            contents.add(("knowledge", "", str(row), str(tenth), held[activity_id] < start), "score", pk)
+        late = held[activity_id] < start
+        cells = [
+            ("knowledge", "", str(row), str(min(9, int(10 * score / max(top, 1)))), late)
+            for row, score in ((Score.BEFORE, pre), (Score.AFTER, post))
+        ]
+        contents.add(cells, "score", pk)
     forums = Forum.objects.filter(organisation=organisation, held_on__lt=end).filter(_not_counted("forum"))
     for pk, held_on in forums.values_list("pk", "held_on"):
         late = held_on < start

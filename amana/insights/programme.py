@@ -11,12 +11,16 @@ from amana.community import selectors as community
 def activity_choices(user: User) -> list[tuple[str, str]]:
     """Forums and activities to compare before and after, the latest first (dates and titles only)."""
     forums = [
-        (f"forum:{forum.pk}", f"{forum.held_on:%Y-%m-%d} · {forum.place}", forum.held_on)
-        for forum in community.forums_for(user).order_by("-held_on")[:50]
+        (f"forum:{pk}", f"{held_on:%Y-%m-%d} · {place}", held_on)
+        for pk, held_on, place in community.forums_for(user)
+        .order_by("-held_on")
+        .values_list("pk", "held_on", "place")[:50]
     ]
     activities = [
-        (f"activity:{activity.pk}", f"{activity.held_on:%Y-%m-%d} · {activity.title}", activity.held_on)
-        for activity in community.activities_for(user).order_by("-held_on")[:50]
+        (f"activity:{pk}", f"{held_on:%Y-%m-%d} · {title}", held_on)
+        for pk, held_on, title in community.activities_for(user)
+        .order_by("-held_on")
+        .values_list("pk", "held_on", "title")[:50]
     ]
     return [(key, label) for key, label, _day in sorted(forums + activities, key=lambda item: item[2], reverse=True)]
 

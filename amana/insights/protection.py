@@ -37,22 +37,6 @@ def geometric_noise(seed: bytes, scale: float) -> int:
     return draws[0] - draws[1]
 
 
-class Fingerprints:
-    """The sum of the record keys of the people in a cell, with each record's key computed once."""
-
-    def __init__(self) -> None:
-        self._keys: dict[tuple[str, int], int] = {}
-
-    def of(self, kind: str, ids: Iterable[int]) -> int:
-        total = 0
-        for pk in ids:
-            key = self._keys.get((kind, pk))
-            if key is None:
-                key = self._keys[(kind, pk)] = vault.release_record_key(kind, pk)
-            total += key
-        return total
-
-
 def protected_value(*, label: str, count: int, fingerprint: int, scale: float) -> int:
     """What a release stores and publishes for a count of people: never the count itself."""
     return max(0, count + geometric_noise(vault.release_cell_seed(label, fingerprint), scale))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language, get_language_bidi, ngettext
@@ -21,8 +23,38 @@ from amana.insights.protection import threshold
 from amana.insights.selectors import Figures, delay_median, figures, internal_count, releases_version
 from amana.insights.services import last_closed_month
 
-# What is drawn from released months is kept a day: the key changes with any new release anyway.
-DRAWN_SECONDS = 24 * 60 * 60
+
+class Drawn:
+    """The figures, tables and charts drawn lately in this process, the least recently used let go.
+
+    Kept as they are, never copied out and back: reading a pickled copy of a period's tables and
+    charts back from a cache cost more than the rest of the page. Released months never change, so
+    nothing kept goes stale; a new release changes the key.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[str, tuple[Figures, list[dict[str, Any]], list[str]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[Figures, list[dict[str, Any]], list[str]] | None:
+        with self._lock:
+            drawn = self._kept.get(key)
+            if drawn is not None:
+                self._kept.move_to_end(key)
+            return drawn
+
+    def put(self, key: str, drawn: tuple[Figures, list[dict[str, Any]], list[str]]) -> None:
+        with self._lock:
+            self._kept[key] = drawn
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+
+# Periods, areas and languages drawn lately, for every organisation together (each about a
+# megabyte of tables and charts: the pages of the last few views, not every period ever asked).
+DRAWN = Drawn(16)
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -76,7 +108,7 @@ def _drawn(user: User, form: PeriodForm) -> tuple[Figures, list[dict[str, Any]],
     """The period's figures, tables, charts and legend, drawn once for each set of releases.
 
     Released months never change and a new release changes their version, so what is drawn from
-    them is kept in the cache under that version, the organisation, the filters and the language.
+    them is kept under that version, the organisation, the filters and the language.
     The figures are the same for every role of the organisation; only the supervisors' internal
     count of the current month is read again at each view.
     """
@@ -94,17 +126,17 @@ def _drawn(user: User, form: PeriodForm) -> tuple[Figures, list[dict[str, Any]],
             f"{last_closed_month():%Y-%m}",
         ]
     )
-    drawn = cache.get(key)
+    drawn = DRAWN.get(key)
     if drawn is None:
         result = figures(user, period, comparison)
         # The mark read left to right inside an Arabic or Kurdish sentence, as in the tables and charts.
         mark = f"<{result.threshold}"
         legend = [line.replace(mark, f"\u2066{mark}\u2069") for line in exports.legend(result)]
         drawn = (result, _blocks(result), legend)
-        cache.set(key, drawn, DRAWN_SECONDS)
+        DRAWN.put(key, drawn)
     result, blocks, legend = drawn
-    result.internal_count = internal_count(user)
-    return result, blocks, legend
+    # A copy: what is kept is shared by every view of these figures.
+    return dataclasses.replace(result, internal_count=internal_count(user)), blocks, legend
 
 
 @require_GET

@@ -192,3 +192,15 @@ def test_it_draws_released_months_once_and_again_after_a_new_release(personas, l
     assert supervisor.internal_count is not None and later.internal_count is None
     assert supervisor.table("cases").total.value == later.table("cases").total.value
     assert me_officer.get("/staff/insights/", PERIOD).context["result"].internal_count is None
+
+
+def test_it_keeps_the_figures_drawn_lately_and_lets_the_least_recently_used_go() -> None:
+    from amana.insights.views import Drawn
+
+    drawn = Drawn(2)
+    drawn.put("march", "m")  # type: ignore[arg-type]  # any value is kept as it is
+    drawn.put("april", "a")  # type: ignore[arg-type]
+    assert drawn.get("march") == "m"
+    drawn.put("may", "y")  # type: ignore[arg-type]
+    assert drawn.get("april") is None
+    assert (drawn.get("march"), drawn.get("may")) == ("m", "y")

@@ -77,3 +77,64 @@ def test_it_reads_no_case_to_draw_the_dashboard(personas, login, django_assert_m
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/staff/insights/", PERIOD).status_code == 200
     assert not any("cases_case" in query["sql"] for query in queries.captured_queries)
+
+
+def _expected(release: Release, cell: tuple[str, str, str, str, bool], people: list[int]) -> int:
+    """The release rule: the cell's count plus the noise keyed by its label and the sum of its people's keys."""
+    from django.conf import settings
+
+    from amana.insights.protection import protected_value
+    from amana.vault.services import release_record_key
+
+    table, area, row, column, late = cell
+    return protected_value(
+        label=f"{release.organisation_id}:{release.month:%Y-%m}:{table}:{area}:{row}:{column}:{int(late)}",
+        count=len(people),
+        fingerprint=sum(release_record_key("case", pk) for pk in people),
+        scale=float(settings.AMANA_RELEASE_NOISE_SCALE),
+    )
+
+
+def _reply(case, at) -> None:
+    from amana.cases.models import CaseMessage, Sender
+
+    message = CaseMessage.objects.create(case=case, sender=Sender.STAFF, body_sealed=b"")
+    CaseMessage.objects.filter(pk=message.pk).update(created_at=at)
+
+
+def test_each_cell_is_its_count_with_the_noise_of_exactly_its_people(personas) -> None:
+    from datetime import datetime, timedelta
+
+    from amana.insights.models import Counted
+    from amana.insights.tables import Delay
+
+    reported = datetime(2025, 3, 3, 10, tzinfo=timezone.get_current_timezone())
+    web = counted_cases(personas.ngo, 7, channel=Channel.WEB, created_at=reported)
+    hotline = counted_cases(personas.ngo, 3, channel=Channel.HOTLINE, created_at=reported)
+    refused = counted_cases(personas.ngo, 2, consent=False, channel=Channel.HOTLINE, created_at=reported)
+    # Replied in March after two days; replied only in April (48 days); replied in March but not counted.
+    _reply(web[0], reported + timedelta(days=2))
+    _reply(web[0], reported + timedelta(days=40))
+    _reply(hotline[0], reported + timedelta(days=48))
+    _reply(refused[0], reported + timedelta(days=1))
+    march = make_release(organisation=personas.ngo, month=MARCH)
+    april = make_release(organisation=personas.ngo, month=APRIL)
+
+    released = cells(march, area="")
+    people = {Channel.WEB: [case.pk for case in web], Channel.HOTLINE: [case.pk for case in hotline]}
+    for column in Channel.values:
+        cell = ("channel", "", "", column, False)
+        assert released[cell[0], "", column, False] == _expected(march, cell, people.get(column, []))
+    everyone = people[Channel.WEB] + people[Channel.HOTLINE]
+    assert released[("cases", "", "", False)] == _expected(march, ("cases", "", "", "", False), everyone)
+    # Each first reply is counted once, in the release of the month it happened in, by its delay.
+    for release, replied in ((march, {Delay.ONE_TO_TWO: [web[0].pk]}), (april, {Delay.LONGER: [hotline[0].pk]})):
+        response = cells(release, table="response")
+        for band in Delay.values:
+            cell = ("response", "", band, "", False)
+            assert response[("response", band, "", False)] == _expected(release, cell, replied.get(band, []))
+    counted = set(Counted.objects.values_list("release_id", "kind", "object_id"))
+    assert counted == {(march.pk, "case", pk) for pk in everyone} | {
+        (march.pk, "reply", web[0].pk),
+        (april.pk, "reply", hotline[0].pk),
+    }
