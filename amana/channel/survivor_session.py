@@ -8,6 +8,7 @@ after a while without activity, so that a phone left open does not show it to th
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -105,9 +106,14 @@ class Draft:
     def save(self) -> None:
         self.session[DRAFT] = {"raw": self.raw, "answers": self.answers, "token": self.token}
 
-    def keep_typed(self, step: int, data: QueryDict) -> None:
-        """Keep what she typed on a step, whether or not it is complete yet."""
-        self.raw[str(step)] = {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}
+    def keep_typed(self, step: int, data: QueryDict, *, fields: Collection[str] | None = None) -> None:
+        """Keep what she typed on a step, whether or not it is complete yet: only the step's own
+        `fields` (and the button she pressed) when the form holds several steps."""
+        self.raw[str(step)] = {
+            key: data.getlist(key)
+            for key in data
+            if key != "csrfmiddlewaretoken" and (fields is None or key in fields or key in ("next", "back"))
+        }
         self.save()
 
     def typed(self, step: int) -> QueryDict | None:

@@ -127,12 +127,18 @@ def help_page(request: HttpRequest) -> HttpResponse:
 
 
 # The report, one short step at a time ------------------------------------------------------------
-# With the site's script, a step's POST answers with the next step at once (one round trip on a
-# slow line) and the script gives the page its own address, so Back and reload ask for a plain
+# With the site's script, a step's POST answers with the next step and every step after it on one
+# page: the script shows them one at a time and sends them all with the last "Next" (one round trip
+# for the three steps on a slow line). A step that is not complete, or whose answers change what
+# follows (danger now), is sent at once instead, so that the server's answer is the same as without
+# the script. The script gives each page its own address, so Back and reload ask for a plain
 # address again. Without script, the POST is answered with a redirect to that address instead: a
 # history entry must never be a form the browser would send again. A step, the review and the
 # receipt are shown only inside a live visit: reached any other way (Back after quick exit, an old
 # tab), the neutral home page is shown instead.
+
+# The first step's answers that make the report urgent: its emergency panel must follow at once.
+URGENT_ANSWERS = "danger_now=yes self_harm=yes"
 
 
 def neutral_home() -> HttpResponse:
@@ -143,19 +149,54 @@ def _step_url(number: int) -> str:
     return reverse("channel:send") if number == SEND_STEP else reverse("channel:step", args=[number])
 
 
+def _emergency_context(draft: Draft) -> dict[str, Any]:
+    return {"urgent": draft.urgent, **(_emergency(draft.district) if draft.urgent else {})}
+
+
+def _emergency_folded(number: int) -> bool:
+    """The emergency panel shows open on the page right after she said she is in danger; on later
+    pages it is folded above the step, so that it does not push the questions below the fold."""
+    return number > 2
+
+
 def _step_context(draft: Draft, number: int, form: Any) -> dict[str, Any]:
-    context = {"form": form, "step": number, "steps": SEND_STEP, "urgent": draft.urgent, "page_url": _step_url(number)}
-    if draft.urgent:
-        context.update(_emergency(draft.district))
-        # Shown open on the page right after she said so; on later pages folded above the step,
-        # so that it does not push the questions below the fold.
-        context["emergency_folded"] = number > 2
-    return context
+    return {
+        "form": form,
+        "step": number,
+        "steps": SEND_STEP,
+        "page_url": _step_url(number),
+        "emergency_folded": _emergency_folded(number),
+        **_emergency_context(draft),
+    }
 
 
-def _step_page(request: HttpRequest, draft: Draft, number: int, form: Any = None, status: int = 200) -> HttpResponse:
+@dataclass(frozen=True)
+class StepPart:
+    """One step as a part of the page: its form, its address and how its emergency panel shows."""
+
+    step: int
+    form: Any
+    url: str
+    emergency_folded: bool
+    post_when: str
+
+
+def _part(number: int, form: Any) -> StepPart:
+    return StepPart(
+        step=number,
+        form=form,
+        url=_step_url(number),
+        emergency_folded=_emergency_folded(number),
+        post_when=URGENT_ANSWERS if number == 1 else "",
+    )
+
+
+def _step_page(
+    request: HttpRequest, draft: Draft, number: int, form: Any = None, status: int = 200, *, following: bool = False
+) -> HttpResponse:
     """Step `number` as she left it (what she typed is kept), or the review after the last step;
-    the first step not yet answered instead, if there is one before it."""
+    the first step not yet answered instead, if there is one before it. With `following`, every
+    later step comes on the same page too, for the script to show one at a time."""
     missing = draft.first_incomplete(number - 1)
     if missing is not None:
         number, form = missing, None
@@ -168,21 +209,38 @@ def _step_page(request: HttpRequest, draft: Draft, number: int, form: Any = None
             form = form_class(typed)  # she pressed "Next" and something is missing: say what
         else:
             form = form_class(initial=draft.initial(number, form_class))
-    return render(request, "channel/step.html", _step_context(draft, number, form), status=status)
+    parts = [_part(number, form)]
+    if following:
+        parts += [
+            _part(later, STEPS[later - 1](initial=draft.initial(later, STEPS[later - 1])))
+            for later in range(number + 1, len(STEPS) + 1)
+        ]
+    context = {"parts": parts, "steps": SEND_STEP, "page_url": parts[0].url, **_emergency_context(draft)}
+    return render(request, "channel/step.html", context, status=status)
 
 
 def _answer(request: HttpRequest, draft: Draft, number: int, form: Any = None, status: int = 200) -> HttpResponse:
     """The page after a step's POST: at once for the script, else a redirect to its address."""
     if "js" in request.POST:
-        return _step_page(request, draft, number, form, status=status)
+        return _step_page(request, draft, number, form, status=status, following=True)
     return redirect(_step_url(number))
+
+
+def _reached(request: HttpRequest, number: int) -> int:
+    """The last step this POST answers: the script sends every step up to the one she is on."""
+    try:
+        reached = int(request.POST.get("reached", number))
+    except ValueError:
+        return number
+    return min(max(reached, number), len(STEPS))
 
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @survivor_page
 def step(request: HttpRequest, number: int) -> HttpResponse:
-    """One step of the report. 'Back' keeps what she typed without checking it; 'Next' checks it.
+    """One step of the report (or, from the script, this step and the ones after it up to where she
+    is). 'Back' keeps what she typed without checking it; 'Next' checks it.
 
     The visit starts with the first step's POST ("Ask for help" is a button that posts here).
     """
@@ -196,18 +254,22 @@ def step(request: HttpRequest, number: int) -> HttpResponse:
     draft.save()
     if "start" in request.POST:
         return _answer(request, draft, 1)
-    form_class = STEPS[number - 1]
-    draft.keep_typed(number, request.POST)
-    form = form_class(request.POST)
-    if form.is_valid():
-        draft.complete(number, form.answers())
-    else:
-        draft.incomplete(number)
+    reached = _reached(request, number)
+    first_wrong: tuple[int, Any] | None = None
+    for answered in range(number, reached + 1):
+        form_class = STEPS[answered - 1]
+        draft.keep_typed(answered, request.POST, fields=form_class.base_fields)
+        form = form_class(request.POST)
+        if form.is_valid():
+            draft.complete(answered, form.answers())
+        else:
+            draft.incomplete(answered)
+            first_wrong = first_wrong or (answered, form)
     if "back" in request.POST:
-        return _answer(request, draft, number - 1) if number > 1 else neutral_home()
-    if form.is_valid():
-        return _answer(request, draft, number + 1)
-    return _answer(request, draft, number, form, status=400)
+        return _answer(request, draft, reached - 1) if reached > 1 else neutral_home()
+    if first_wrong is None:
+        return _answer(request, draft, reached + 1)
+    return _answer(request, draft, *first_wrong, status=400)
 
 
 def writing_report(request: HttpRequest) -> bool:

@@ -10,15 +10,21 @@ gives the same lookup value (so it can be found without storing the code), and a
 database without the key files cannot even start a guess.
 
 The derivation releases the GIL (libsodium through cffi), so other threads of a worker keep serving
-pages while it runs; a semaphore bounds how many run at once in one process, which bounds memory.
+pages while it runs. Derivations run in a few threads of their own (AMANA_KDF_CONCURRENCY, which
+bounds memory), scheduled at a lower priority than the threads that serve pages: a page asked for
+while reports are sent waits for a core behind other pages only, and the derivations still get
+every core the pages leave idle.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
+import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
@@ -68,9 +74,21 @@ def _keyed(data: str, person: bytes, size: int = 32) -> bytes:
     return hashlib.blake2b(data.encode(), key=_pepper(), digest_size=size, person=person).digest()
 
 
+# How much lower the derivation threads are scheduled (Linux sets a niceness per thread).
+DERIVATION_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    if sys.platform == "linux":
+        thread = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + DERIVATION_NICENESS))
+
+
 @cache
-def _semaphore() -> threading.BoundedSemaphore:
-    return threading.BoundedSemaphore(settings.AMANA_KDF_CONCURRENCY)
+def _derivations() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(
+        max_workers=settings.AMANA_KDF_CONCURRENCY, thread_name_prefix="derivation", initializer=_lower_priority
+    )
 
 
 def derive_code_secrets(code: str) -> CodeSecrets:
@@ -81,8 +99,9 @@ def derive_code_secrets(code: str) -> CodeSecrets:
     """
     ops, mem = kdf_cost()
     salt = _keyed(code, _SALT, argon2id.SALTBYTES)
-    with _semaphore():
-        output = argon2id.kdf(_OUTPUT_BYTES, code.encode(), salt, opslimit=ops, memlimit=mem)
+    output = (
+        _derivations().submit(argon2id.kdf, _OUTPUT_BYTES, code.encode(), salt, opslimit=ops, memlimit=mem).result()
+    )
     lookup = hashlib.blake2b(output, digest_size=32, person=_LOOKUP).hexdigest()
     key = hashlib.blake2b(output, digest_size=_KEY_BYTES, person=_SURVIVOR).digest()
     return CodeSecrets(lookup=lookup, key=key)

@@ -55,6 +55,11 @@ def fill_step(page: Any, data: dict[str, Any]) -> None:
             field.fill(value)
 
 
+def shown_step(page: Any) -> Any:
+    """The step on screen (with the script, a page may hold the later steps too, not yet shown)."""
+    return page.locator("[data-step-part]:visible")
+
+
 CODE_PATTERN = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4} \d{4})\b")
 
 

@@ -7,13 +7,15 @@ import sqlite3
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from amana.cases import services as case_services
 from amana.cases.models import Case, CaseMessage, Sender
 from amana.channel import services
+from amana.channel.forms import WhatHappenedForm
 from conftest import CHROMIUM, CHROMIUM_ARGS
 
-from .conftest import make_case
+from .conftest import STEP_DATA, fill_step, make_case, shown_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 REVEALING = re.compile(r"report|extortion|case|code|بلاغ|ابتزاز", re.IGNORECASE)
@@ -36,23 +38,23 @@ def report_in_browser(page: Any, base: str, *, check_missing: bool = False) -> s
     if check_missing:
         _next(page)
         assert "يرجى الإجابة عن هذا السؤال" in page.content()
-    page.get_by_label("لنفسي").check()
-    page.locator('input[name="danger_now"][value="no"]').check()
-    page.locator('input[name="self_harm"][value="no"]').check()
-    page.get_by_label("أين تسكنين؟").select_option("qayyarah")
-    page.get_by_label("من 18 إلى 24 سنة").check()
+    shown_step(page).get_by_label("لنفسي", exact=True).check()
+    shown_step(page).locator('input[name="danger_now"][value="no"]').check()
+    shown_step(page).locator('input[name="self_harm"][value="no"]').check()
+    shown_step(page).get_by_label("أين تسكنين؟").select_option("qayyarah")
+    shown_step(page).get_by_label("من 18 إلى 24 سنة").check()
     _fits(page)
     _next(page)
-    page.get_by_label("واتساب").check()
-    page.get_by_label("المال").check()
-    page.locator('input[name="published"][value="no"]').check()
-    page.get_by_label("هذا الأسبوع").check()
-    page.get_by_label("أخبرينا بما حدث بكلماتك (اختياري)").fill("يهددني بنشر الصور (مثال)")
-    page.get_by_label("أرقام الهاتف التي يستخدمها (اختياري)").fill("0770 000 0000")
+    shown_step(page).get_by_label("واتساب").check()
+    shown_step(page).get_by_label("المال").check()
+    shown_step(page).locator('input[name="published"][value="no"]').check()
+    shown_step(page).get_by_label("هذا الأسبوع").check()
+    shown_step(page).get_by_label("أخبرينا بما حدث بكلماتك (اختياري)").fill("يهددني بنشر الصور (مثال)")
+    shown_step(page).get_by_label("أرقام الهاتف التي يستخدمها (اختياري)").fill("0770 000 0000")
     _fits(page)
     _next(page)
-    page.get_by_label("أن أتحدث مع شخص ما").check()
-    page.get_by_label("عبر هذا الموقع فقط").check()
+    shown_step(page).get_by_label("أن أتحدث مع شخص ما").check()
+    shown_step(page).get_by_label("عبر هذا الموقع فقط").check()
     _fits(page)
     _next(page)
     _fits(page)
@@ -82,6 +84,47 @@ def test_a_complete_report_with_javascript_off(personas, live_server, browser) -
         assert Case.objects.count() == 1
     finally:
         context.close()
+
+
+def test_with_the_script_the_steps_come_on_one_page_and_are_sent_once(personas, live_server, page) -> None:
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="اطلبي المساعدة").click()
+    fill_step(page, STEP_DATA[0])
+    _next(page)
+    with translation.override("ar"):
+        assert shown_step(page).locator("h1").inner_text() == str(WhatHappenedForm.title)
+    assert page.url == f"{live_server.url}/step/2/"
+    # Back shows the step before as she left it, without asking the server.
+    page.go_back()
+    assert shown_step(page).locator('input[name="danger_now"][value="no"]').is_checked()
+    assert page.url == f"{live_server.url}/step/1/"
+    _next(page)
+    fill_step(page, STEP_DATA[1])
+    _next(page)
+    fill_step(page, STEP_DATA[2])
+    _next(page)
+    assert "Noor (example)" in page.locator("main").inner_text()  # the review of her answers
+    # One POST to start, one for the three steps.
+    assert posts == [f"{live_server.url}/step/1/"] * 2
+
+
+def test_with_the_script_danger_is_sent_at_once_and_the_emergency_lines_show(
+    personas, hotlines, live_server, page
+) -> None:
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="اطلبي المساعدة").click()
+    fill_step(page, {**STEP_DATA[0], "danger_now": "yes"})
+    with page.expect_navigation():
+        _next(page)
+    panel = shown_step(page).locator("section.emergency")
+    assert panel.is_visible() and "Emergency line (example)" in panel.inner_text()
+    fill_step(page, STEP_DATA[1])
+    _next(page)
+    # On the step after, the lines stay in reach, folded above the questions.
+    assert shown_step(page).locator("details.emergency").is_visible()
+    assert not shown_step(page).locator("section.emergency").count()
 
 
 def test_she_reads_a_message_and_replies(personas, live_server, page) -> None:
@@ -143,13 +186,13 @@ def test_the_code_check_shows_that_it_is_working(personas, live_server, browser,
 def test_quick_exit_by_button_and_by_escape(personas, live_server, page, neutral_url) -> None:
     page.goto(f"{live_server.url}/")
     page.get_by_role("button", name="اطلبي المساعدة").click()
-    page.get_by_label("لنفسي").check()
+    shown_step(page).get_by_label("لنفسي", exact=True).check()
     page.get_by_role("link", name="خروج سريع").click()
     page.wait_for_url(neutral_url)
     # The visit is over: her step is gone, and its address shows the neutral home page.
     page.goto(f"{live_server.url}/step/1/")
     assert page.url == f"{live_server.url}/"
-    assert page.get_by_label("لنفسي").count() == 0
+    assert page.get_by_label("لنفسي", exact=True).count() == 0
     page.keyboard.press("Escape")
     page.wait_for_url(neutral_url)
     assert page.title() == "Weather"

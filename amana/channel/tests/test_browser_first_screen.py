@@ -13,6 +13,7 @@ from django.utils import translation
 from amana.accounts.models import FirstScreen
 from conftest import CHROMIUM, CHROMIUM_ARGS
 
+from .conftest import shown_step
 from .test_browser import history_of
 from .test_browser_safety import _quick_exit_in_reach, _scroll_to_bottom, back_to_the_start
 
@@ -72,13 +73,13 @@ def test_back_after_quick_exit_shows_the_neutral_home_page(neutral, live_server,
     page.goto(f"{live_server.url}/")
     _follow_the_link(page)
     page.get_by_role("button", name="اطلبي المساعدة").click()
-    page.get_by_label("لنفسي").check()
-    page.locator('input[name="danger_now"][value="no"]').check()
-    page.locator('input[name="self_harm"][value="no"]').check()
-    page.get_by_label("أين تسكنين؟").select_option("qayyarah")
-    page.get_by_label("من 18 إلى 24 سنة").check()
+    shown_step(page).get_by_label("لنفسي", exact=True).check()
+    shown_step(page).locator('input[name="danger_now"][value="no"]').check()
+    shown_step(page).locator('input[name="self_harm"][value="no"]').check()
+    shown_step(page).get_by_label("أين تسكنين؟").select_option("qayyarah")
+    shown_step(page).get_by_label("من 18 إلى 24 سنة").check()
     page.get_by_role("button", name="التالي").click()
-    page.get_by_label("واتساب").check()
+    shown_step(page).get_by_label("واتساب").check()
     page.get_by_role("link", name="خروج سريع").click()
     page.wait_for_url(neutral_url)
     # Never the page behind the link, a step or what she answered: the community page each time.
@@ -92,7 +93,7 @@ def _visit(context: Any, base: str, *, neutral_first: bool) -> Any:
     if neutral_first:
         _follow_the_link(page)
     page.get_by_role("button", name="اطلبي المساعدة").click()
-    page.get_by_label("لنفسي").check()
+    shown_step(page).get_by_label("لنفسي", exact=True).check()
     return page
 
 

@@ -14,7 +14,7 @@ from amana.cases.models import CaseMessage, Sender
 from amana.channel import services
 from amana.retention.models import DeletionRequest
 
-from .conftest import STEP_DATA, fill_step, make_case
+from .conftest import STEP_DATA, fill_step, make_case, shown_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Day-first dates and 24-hour times as the conversation shows them.
@@ -122,11 +122,11 @@ def test_quick_exit_stays_in_reach_at_the_bottom_of_long_pages(
     _scroll_to_bottom(page)
     _quick_exit_in_reach(page)
     page.get_by_role("button", name="اطلبي المساعدة").click()
-    page.get_by_label("لنفسي").check()
-    page.locator('input[name="danger_now"][value="yes"]').check()
-    page.locator('input[name="self_harm"][value="no"]').check()
-    page.get_by_label("أين تسكنين؟").select_option("qayyarah")
-    page.get_by_label("من 18 إلى 24 سنة").check()
+    shown_step(page).get_by_label("لنفسي", exact=True).check()
+    shown_step(page).locator('input[name="danger_now"][value="yes"]').check()
+    shown_step(page).locator('input[name="self_harm"][value="no"]').check()
+    shown_step(page).get_by_label("أين تسكنين؟").select_option("qayyarah")
+    shown_step(page).get_by_label("من 18 إلى 24 سنة").check()
     page.get_by_role("button", name="التالي").click()
     _scroll_to_bottom(page)
     _quick_exit_in_reach(page)
@@ -138,13 +138,13 @@ def test_back_after_quick_exit_shows_the_neutral_home_page(personas, live_server
     page = context.new_page()
     page.goto(f"{live_server.url}/")
     page.get_by_role("button", name="اطلبي المساعدة").click()
-    page.get_by_label("لنفسي").check()
-    page.locator('input[name="danger_now"][value="yes"]').check()
-    page.locator('input[name="self_harm"][value="yes"]').check()
-    page.get_by_label("أين تسكنين؟").select_option("qayyarah")
-    page.get_by_label("من 18 إلى 24 سنة").check()
+    shown_step(page).get_by_label("لنفسي", exact=True).check()
+    shown_step(page).locator('input[name="danger_now"][value="yes"]').check()
+    shown_step(page).locator('input[name="self_harm"][value="yes"]').check()
+    shown_step(page).get_by_label("أين تسكنين؟").select_option("qayyarah")
+    shown_step(page).get_by_label("من 18 إلى 24 سنة").check()
     page.get_by_role("button", name="التالي").click()
-    page.get_by_label("واتساب").check()
+    shown_step(page).get_by_label("واتساب").check()
     page.get_by_role("link", name="خروج سريع").click()
     page.wait_for_url(neutral_url)
     seen = back_to_the_start(page, live_server.url, "إلى من ألجأ؟")

@@ -178,3 +178,37 @@ def test_without_the_script_every_answer_leads_to_a_plain_address(personas, clie
     assert CODE_PATTERN.search(client.get("/step/end/").content.decode())
     assert client.get("/step/end/")["Location"] == "/"
     assert Case.objects.count() == 1
+
+
+def test_every_step_sent_at_once_brings_the_review(personas, client: Client) -> None:
+    """The site's script sends the three steps with the last "Next", saying how far she got."""
+    start = client.post("/step/1/", {"start": "1", "js": "1"}).content.decode()
+    assert all(f'data-step-part="{number}"' in start for number in (1, 2, 3))
+    merged = {key: value for data in STEP_DATA for key, value in data.items()}
+    response = client.post("/step/1/", {**merged, "reached": "3", "next": "1", "js": "1"})
+    assert response.status_code == 200 and "token" in response.context
+    assert "Noor (example)" in response.content.decode()
+
+
+def test_a_wrong_step_among_those_sent_at_once_is_shown_with_what_came_after(personas, client: Client) -> None:
+    client.post("/step/1/", {"start": "1", "js": "1"})
+    merged = {key: value for data in STEP_DATA for key, value in data.items()}
+    response = client.post(
+        "/step/1/", {**merged, "perpetrator_phones": "not a number", "reached": "3", "next": "1", "js": "1"}
+    )
+    assert response.status_code == 400
+    parts = [part.step for part in response.context["parts"]]
+    assert parts == [2, 3] and response.context["parts"][0].form.errors
+    # What she typed on the step after is kept and shown, and only there.
+    page = response.content.decode()
+    assert page.count('value="Noor (example)"') == 1
+    # Without the script, a redirect leads to the wrong step.
+    response = client.post("/step/1/", {**merged, "perpetrator_phones": "not a number", "reached": "3", "next": "1"})
+    assert response.status_code == 302 and response["Location"] == "/step/2/"
+
+
+def test_a_step_sent_says_at_most_the_last_step(personas, client: Client) -> None:
+    client.post("/step/1/", {"start": "1", "js": "1"})
+    merged = {key: value for data in STEP_DATA for key, value in data.items()}
+    response = client.post("/step/1/", {**merged, "reached": "9", "next": "1", "js": "1"})
+    assert response.status_code == 200 and "token" in response.context

@@ -3,7 +3,11 @@
      page first.
    - A page that answered a form shows the address of the page it is (data-page-url), so that Back
      or a reload asks the server again (a plain address) instead of sending the form again.
-   - A slow form (a code check, sending) disables its button and says that it is working. */
+   - A slow form (a code check, sending) disables its button and says that it is working.
+   - A report's steps that came on one page are shown one at a time: "Next" shows the following
+     step at once (with its own address, so that Back comes back to the step before) and only the
+     last one sends them all. A step not complete yet, or whose answers change what follows (danger
+     now), is sent at once, so that the server answers it as it would without the script. */
 (function () {
   "use strict";
   var link = document.querySelector("[data-quick-exit]");
@@ -29,7 +33,46 @@
   });
   var pageUrl = document.body.getAttribute("data-page-url");
   if (pageUrl && window.history.replaceState) {
-    window.history.replaceState(null, "", pageUrl);
+    window.history.replaceState({ part: 0 }, "", pageUrl);
+  }
+  var parts = Array.prototype.slice.call(document.querySelectorAll("[data-step-part]"));
+  if (parts.length > 1 && window.history.pushState) {
+    var form = parts[0].closest("form");
+    var reached = form.querySelector('input[name="reached"]');
+    var shown = 0;
+    var show = function (index, remember) {
+      parts.forEach(function (part, at) { part.hidden = at !== index; });
+      shown = index;
+      reached.value = parts[index].getAttribute("data-step-part");
+      if (remember) { window.history.pushState({ part: index }, "", parts[index].getAttribute("data-page-url")); }
+      window.scrollTo(0, 0);
+      parts[index].querySelector("h1").focus();
+    };
+    var complete = function (part) {
+      return Array.prototype.every.call(part.querySelectorAll("input, select, textarea"), function (field) {
+        return field.checkValidity();
+      });
+    };
+    var changesWhatFollows = function (part) {
+      return (part.getAttribute("data-post-when") || "").split(" ").some(function (answer) {
+        var pair = answer.split("=");
+        return pair[0] && form.querySelector('[name="' + pair[0] + '"][value="' + pair[1] + '"]:checked') !== null;
+      });
+    };
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (!button) { return; }
+      if (button.name === "back" && shown > 0) {
+        event.preventDefault();
+        window.history.back();
+      } else if (button.name === "next" && shown < parts.length - 1 && complete(parts[shown]) && !changesWhatFollows(parts[shown])) {
+        event.preventDefault();
+        show(shown + 1, true);
+      }
+    });
+    window.addEventListener("popstate", function (event) {
+      if (event.state && typeof event.state.part === "number" && parts[event.state.part]) { show(event.state.part, false); }
+    });
   }
   Array.prototype.forEach.call(document.querySelectorAll("form[data-slow-form]"), function (form) {
     form.addEventListener("submit", function (event) {
