@@ -60,17 +60,18 @@ def _insert_cases(organisation_id: int, workers: list[int], start: int, count: i
             """
             INSERT INTO cases_case (
                 reference, organisation_id, channel, status, created_at, updated_at, danger_now, self_harm,
-                duress_suspected, awaiting_reply, for_whom, platform, demands, published, district, age_band,
-                month_reported, wants, identity_locker_id, incident_locker_id, evidence_locker_id, care_locker_id,
-                messages_locker_id, identity_sealed, incident_sealed, assigned_to_id, risk_level, closure_requested
+                duress_suspected, awaiting_reply, for_whom, platform, demands, published, technology_facilitated,
+                district, age_band, month_reported, wants, identity_locker_id, incident_locker_id, evidence_locker_id,
+                care_locker_id, messages_locker_id, identity_sealed, incident_sealed, assigned_to_id, risk_level,
+                closure_requested
             )
             SELECT
                 'B' || substr(lpad((i + %s)::text, 8, '0'), 2, 3) || '-' || substr(lpad((i + %s)::text, 8, '0'), 5, 4),
                 %s, 'web',
                 CASE WHEN i %% 10 < 3 THEN 'closed' WHEN i %% 10 < 7 THEN 'in_progress' ELSE 'new' END,
                 now() - (i + %s) * interval '1 minute', now(), i %% 97 = 0, i %% 89 = 0, false, i %% 7 = 0,
-                'self', 'whatsapp', '[]', 'no', 'qayyarah', CASE WHEN i %% 6 = 0 THEN '15_17' ELSE '18_24' END,
-                date_trunc('month', now())::date, '[]',
+                'self', 'whatsapp', '[]', 'no', 'not_recorded',
+                'qayyarah', CASE WHEN i %% 6 = 0 THEN '15_17' ELSE '18_24' END, date_trunc('month', now())::date, '[]',
                 identity, incident, evidence, care, messages, '\\x'::bytea, '\\x'::bytea,
                 CASE WHEN i %% 10 = 9 THEN NULL ELSE (%s::bigint[])[1 + i %% %s] END,
                 CASE WHEN i %% 50 = 0 THEN 'high' ELSE '' END, false
@@ -131,8 +132,8 @@ def _notifications(supervisor: Any, after_id: int) -> None:
     """A notification for the supervisor on one new case in twenty."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO cases_notification (recipient_id, kind, case_id, created_at) "
-            "SELECT %s, 'assigned', id, created_at FROM cases_case WHERE id %% 20 = 0 AND id > %s",
+            "INSERT INTO cases_notification (recipient_id, kind, case_id, about, url, created_at) "
+            "SELECT %s, 'assigned', id, '', '', created_at FROM cases_case WHERE id %% 20 = 0 AND id > %s",
             [supervisor.pk, after_id],
         )
         cursor.execute("VACUUM ANALYZE cases_notification")

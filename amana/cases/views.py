@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -176,15 +177,15 @@ def _labels(choices: Any, values: Any) -> list[str]:
 
 
 def _case_context(request: HttpRequest, reference: str, keyring: Any) -> dict[str, Any]:
-    """Open every compartment the caseworker's keyring holds; a failure is shown, never hidden.
+    """Open the parts the summary shows (her identity and safe contact, what happened, the
+    messages); a failure is shown, never hidden. The evidence is opened by its own page.
 
     Each locker opened, the opening of the case and a supervisor's access to a case not hers are
     each an entry of the audit log, appended together when the page is read.
     """
     user = _user(request)
     with vault.recorded_together(keyring) as audit:
-        case = selectors.get_case_for(user, reference, audit)
-        vault.fetch_grants([getattr(case, name) for name in selectors.CASE_LOCKERS], keyring)
+        case = selectors.read_case_for(user, reference, keyring=keyring, audit=audit)
         context: dict[str, Any] = {
             "case": case,
             "problems": [],
@@ -199,19 +200,22 @@ def _case_context(request: HttpRequest, reference: str, keyring: Any) -> dict[st
                 contact_labels=_labels(ContactMethod.choices, identity.get("contact_methods", [])),
                 incident=incident,
                 since_labels=_labels(Since.choices, incident.get("since", "")),
-                evidence=selectors.open_evidence_list(case, keyring=keyring),
                 conversation=selectors.open_messages(case, keyring=keyring),
             )
         except VaultError as error:
             context["problems"].append(type(error).__name__)
         audit.append(services.case_opened(case))
-    context["consents"] = case.consents.order_by("audience", "scope")
-    context["pending_closure"] = selectors.pending_closure(case)
     if user.has_role(Role.SUPERVISOR) and case.status != Status.CLOSED:
-        context["assign_form"] = AssignForm(
-            initial={"caseworker": case.assigned_to_id}, caseworkers=selectors.caseworkers_of(user)
-        )
+        context["caseworkers"] = _caseworker_options(selectors.caseworker_names_of(user), case.assigned_to_id)
     return context
+
+
+def _caseworker_options(names: list[tuple[int, str]], chosen: int | None) -> str:
+    """The <option>s of the list a supervisor assigns the case from (AssignForm checks the choice
+    sent back), the current caseworker chosen. Written here, once: a form's list, or a loop in the
+    page, renders a dozen template nodes for each name."""
+    chosen_mark = ((pk, " selected" if pk == chosen else "", name) for pk, name in names)
+    return format_html_join("", '<option value="{}"{}>{}</option>', chosen_mark)
 
 
 @never_cache

@@ -44,8 +44,16 @@ def ngo_referrals_for(user: User) -> QuerySet[Referral]:
     return _with_counts(Referral.objects.filter(case__in=cases.cases_for(user)).select_related("case"))
 
 
+# What a case's pages show of each of its referrals (the columns read for them, no more).
+SHOWN_WITH_CASE = ("reference", "pathway", "status", "created_at", "plan_action", "organisation__name")
+
+
 def referrals_of_case(user: User, case: Case) -> QuerySet[Referral]:
-    return ngo_referrals_for(user).filter(case=case)
+    """The referrals of one case, for a member who may act on it (the one rule of cases), newest
+    first with their open questions counted. The case is not read again: its page holds it."""
+    if not cases.may_act_on(user, case):
+        raise PermissionDenied
+    return _with_counts(Referral.objects.filter(case=case).only(*SHOWN_WITH_CASE))
 
 
 def get_ngo_referral_for(user: User, reference: str) -> Referral:

@@ -36,7 +36,7 @@ class Keyring:
     # Locker private keys already opened in this request, by (locker id, version).
     locker_keys: dict[tuple[int, int], bytes] = field(default_factory=dict)
     opened_lockers: set[int] = field(default_factory=set)
-    # Sealed locker keys fetched ahead for a page (fetch_grants), by (locker id, version), and the
+    # Sealed locker keys fetched ahead for a page (fetch_lockers), by (locker id, version), and the
     # lockers whose grants were all fetched: opening one of them then needs no query.
     grants: dict[tuple[int, int], LockerGrant] = field(default_factory=dict)
     grants_fetched: set[int] = field(default_factory=set)

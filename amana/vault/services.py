@@ -314,15 +314,26 @@ def _held_by(keyring: Keyring) -> Q:
     return Q(organisation_id__in=list(keyring.organisation_keys)) | Q(survivor_key_id__in=list(keyring.survivor_keys))
 
 
-def fetch_grants(lockers: Iterable[Locker], keyring: Keyring) -> None:
-    """Fetch in one query the sealed keys of these lockers (every version) that the keyring holds,
-    so that a page opening several of them makes no query per locker. Nothing is unsealed here: a
-    locker's key is opened only when a part of it is."""
-    ids = [locker.pk for locker in lockers]
-    grants = LockerGrant.objects.filter(locker_key__locker__in=ids).filter(_held_by(keyring))
-    for grant in grants.select_related("locker_key").order_by("pk"):
-        keyring.grants.setdefault((grant.locker_key.locker_id, grant.locker_key.version), grant)
-    keyring.grants_fetched.update(ids)
+def fetch_lockers(ids: Iterable[int], keyring: Keyring) -> dict[int, Locker]:
+    """The lockers of one page by id, fetched in one query with the sealed keys of theirs (every
+    version) that the keyring holds, so that opening several of them makes no query per locker.
+
+    Nothing is unsealed here: a locker's key is opened only when a part of it is. A locker the
+    keyring holds no key of is read by a second query, so that opening it still fails for the
+    right reason (shredded, or no key).
+    """
+    wanted = set(ids)
+    lockers: dict[int, Locker] = {}
+    grants = LockerGrant.objects.filter(locker_key__locker__in=wanted).filter(_held_by(keyring))
+    # In no order: any grant of a locker's version the keyring holds opens the same key.
+    for grant in grants.select_related("locker_key__locker"):
+        locker_key = grant.locker_key
+        lockers[locker_key.locker_id] = locker_key.locker
+        keyring.grants.setdefault((locker_key.locker_id, locker_key.version), grant)
+    if wanted - lockers.keys():
+        lockers.update(Locker.objects.in_bulk(wanted - lockers.keys()))
+    keyring.grants_fetched.update(wanted)
+    return lockers
 
 
 def _note_opened(locker: Locker, keyring: Keyring) -> None:

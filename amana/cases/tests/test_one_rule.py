@@ -98,9 +98,10 @@ def test_the_case_page_records_every_opening_in_one_append_to_the_chain(personas
             assert supervisor.get(f"/staff/cases/{case.reference}/").status_code == 200
         entries = AuditEntry.objects.filter(seq__gt=before).order_by("seq")
         opened = {entry.object_id for entry in entries if entry.action == "vault.opened"}
-        lockers = [case.identity_locker_id, case.incident_locker_id, case.evidence_locker_id, case.messages_locker_id]
-        # Each part shown is its own entry, at every visit; the supervisor's access to a case not
-        # hers is noted once per request.
+        lockers = [case.identity_locker_id, case.incident_locker_id, case.messages_locker_id]
+        # Each part shown is its own entry, at every visit, and a part not shown is not opened (the
+        # evidence is listed on its own page); the supervisor's access to a case not hers is noted
+        # once per request.
         assert opened == {str(pk) for pk in lockers}
         assert [entry.action for entry in entries].count("case.opened") == 1
         assert [entry.action for entry in entries].count("case.acted_on_unassigned") == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -16,4 +15,4 @@ def current_page(context: dict[str, Any], view_name: str) -> SafeString:
     """' aria-current="page"' inside the link to the view being shown, else nothing."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    return format_html(' aria-current="page"') if match and match.view_name == view_name else SafeString("")
+    return SafeString(' aria-current="page"') if match and match.view_name == view_name else SafeString("")
