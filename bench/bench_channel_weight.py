@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import secrets
 
-from django.db import connection
-from django.test.utils import setup_test_environment, teardown_test_environment
-
 from amana.core.tests.page_weight import BUDGET, PageWeight, table, walk
+from bench import throwaway_database
 
 LANGUAGES = ("ar", "ckb", "en")
 
@@ -25,18 +23,13 @@ def main() -> bool:
     from amana.accounts.models import OrganisationKind
     from amana.channel.demo import create_demo_hotlines
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     pages: dict[str, list[PageWeight]] = {}
-    try:
+    with throwaway_database():
         accounts.create_organisation(
             actor=None, name=f"Bench NGO (example {secrets.token_hex(2)})", kind=OrganisationKind.NGO
         )
         create_demo_hotlines()
         pages = {language: walk(language) for language in LANGUAGES}
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
     for language, weighed in pages.items():
         print(f"-- {language}")
         print(table(weighed))

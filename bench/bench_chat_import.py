@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from amana.accounts import services as accounts
 from amana.accounts.models import OrganisationKind, Role
@@ -31,6 +31,7 @@ from amana.channel import services as channel
 from amana.evidence import services
 from amana.evidence.sample_exports import Layout, conversation, whatsapp_text, whatsapp_zip
 from amana.vault import services as vault
+from bench import throwaway_database
 
 MESSAGES = 50_000
 MEDIA_FILES = 3_000
@@ -150,35 +151,29 @@ def compare(label: str, data: bytes, name: str, baseline: Callable[[bytes], int]
 
 
 def main() -> None:
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-            people = _case_and_caseworker()
-            messages = conversation(MESSAGES)
-            text = whatsapp_text(messages, Layout(language="ar", clock=12))
-            compare(
-                "WhatsApp Android, Arabic, 12-hour clock (.txt)",
-                text,
-                "chat.txt",
-                plain_read,
-                GOAL_TEXT_SECONDS,
-                people,
-            )
-            # 3,000 messages, each with its file, so that the figure is about the files.
-            with_files = [message for message in conversation(MEDIA_FILES * 17) if message.attachment]
-            archive = whatsapp_zip(with_files[:MEDIA_FILES], Layout(phone="iphone"))
-            compare(
-                f"WhatsApp iPhone with {MEDIA_FILES:,} media files (.zip)",
-                archive,
-                "chat.zip",
-                plain_read_zip,
-                GOAL_MEDIA_SECONDS,
-                people,
-            )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    with throwaway_database(), tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        people = _case_and_caseworker()
+        messages = conversation(MESSAGES)
+        text = whatsapp_text(messages, Layout(language="ar", clock=12))
+        compare(
+            "WhatsApp Android, Arabic, 12-hour clock (.txt)",
+            text,
+            "chat.txt",
+            plain_read,
+            GOAL_TEXT_SECONDS,
+            people,
+        )
+        # 3,000 messages, each with its file, so that the figure is about the files.
+        with_files = [message for message in conversation(MEDIA_FILES * 17) if message.attachment]
+        archive = whatsapp_zip(with_files[:MEDIA_FILES], Layout(phone="iphone"))
+        compare(
+            f"WhatsApp iPhone with {MEDIA_FILES:,} media files (.zip)",
+            archive,
+            "chat.zip",
+            plain_read_zip,
+            GOAL_MEDIA_SECONDS,
+            people,
+        )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,9 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
+from django.test.utils import CaptureQueriesContext
+
+from bench import throwaway_database
 
 
 def _sizes() -> list[int]:
@@ -217,10 +219,8 @@ def main() -> None:
     if connection.vendor != "postgresql":
         print("skipped: the insights benchmark needs PostgreSQL (set DATABASE_URL); SQLite is for development only.")
         return
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     rows = []
-    try:
+    with throwaway_database():
         start = 0
         for size in _sizes():
             user = _me_officer(size)
@@ -232,9 +232,6 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             rows.append((size, releases, _measure(user)))
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
     print(f"{'cases':>10} {'dashboard ms':>16} {'home ms':>14} {'ratio':>6} {'queries':>8}  verdict")
     for size, _releases, figures in rows:
         (dash, dash_spread, dash_queries), (home, home_spread, _home_queries) = figures["dashboard"], figures["home"]

@@ -18,7 +18,7 @@ import statistics
 import time
 
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 
 from amana.accounts.models import Organisation, RoleAssignment, User
 from amana.cases.models import Case
@@ -27,6 +27,7 @@ from amana.evidence.identifiers import Identifier, IdentifierKind
 from amana.evidence.models import MatchAlert, PerpetratorIndex
 from amana.evidence.sample_cases import BATCH, bare_cases, index_cases
 from amana.vault import services as vault
+from bench import throwaway_database
 
 SIZES = (1_000, 1_000_000)
 PER_CASE = 4
@@ -144,10 +145,7 @@ def by_earlier_matches(organisation_id: int, other_id: int) -> tuple[list[float]
 
 
 def main() -> None:
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         organisation_id = _organisation("Bench NGO (example)")
         other_id = _organisation("Bench partner NGO (example)")
         store = by_store_size(organisation_id)
@@ -175,8 +173,6 @@ def main() -> None:
             f"matching after {EARLIER_MATCHES} earlier matches: {verdict}; it takes {ratio:.2f}x the time "
             f"({time_verdict} {MATCH_GROWTH_LIMIT:.1f}x), the extra being the {EARLIER_MATCHES} alert rows it writes"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -10,20 +10,19 @@ stays under BUDGET_SECONDS (well under a second, as her withdrawal must act at o
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import statistics
 import tempfile
 import time
 
-from django.db import connection
-from django.test.utils import override_settings, setup_test_environment
+from django.test.utils import override_settings
 
 from amana.accounts import services as accounts
 from amana.accounts.models import OrganisationKind
 from amana.vault import services as vault
 from amana.vault.models import Compartment
+from bench import throwaway_database
 
 MESSAGES = 100
 FILES = 20
@@ -60,11 +59,7 @@ def spread(values: list[float]) -> str:
 
 
 def main() -> bool:
-    with contextlib.suppress(RuntimeError):  # an earlier benchmark of the same run set it up already
-        setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
             ngo = accounts.create_organisation(actor=None, name="Bench NGO (example)", kind=OrganisationKind.NGO)
             partner = accounts.create_organisation(
@@ -84,5 +79,3 @@ def main() -> bool:
             f"median {'under' if fast else 'OVER'} the {BUDGET_SECONDS * 1000:.0f} ms budget"
         )
         return grows and fast
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)

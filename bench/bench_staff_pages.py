@@ -25,7 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.test.utils import setup_test_environment, teardown_test_environment
+
+from bench import throwaway_database
 
 RUNS = 15
 GOAL = 2.0
@@ -214,13 +215,11 @@ def main() -> bool | None:
     from amana.cases.services import recount_caseloads
     from conftest import signed_in_client
 
-    setup_test_environment()
     # Keys are derived only while setting up and signing in, never by the pages timed: the smallest
     # Argon2 cost keeps the set-up short without changing what is measured.
     settings.AMANA_KDF_COST = "minimum"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     misses: list[str] = []
-    try:
+    with throwaway_database(serialize=False):
         ngo, supervisor, workers, case = _people()
         client = signed_in_client(supervisor, HttpsClient())
         inserted = 0
@@ -237,9 +236,6 @@ def main() -> bool | None:
             pages = _pages(client, case, _deep_cursor(supervisor))
             measured = {name: _measure(c, url, "/staff/") for name, (c, url) in pages.items()}
             misses += _report(size, measured)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
     verdict = "every page within 2x the home page at every size" if not misses else "over 2x: " + "; ".join(misses)
     print(f"verdict: {verdict}")
     return not misses
