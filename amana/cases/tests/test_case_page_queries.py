@@ -7,7 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.html import escape
 
+from amana.cases.forms import STAFF_CONSENT_LABELS
 from amana.cases.models import Sender
 from amana.cases.services import add_evidence, add_message
 from amana.referrals.models import Pathway
@@ -31,9 +34,10 @@ pytestmark = pytest.mark.django_db
 # 10-12. the audit chain: its head locked, every opening appended, the head moved on
 # 13. the unread notifications counted for the menu
 # 14. the caseworkers to assign the case to
-# 15. the referrals of the case, with their open questions counted
-# 16. her session saved (the time she was last seen)
-CASE_PAGE_QUERIES = 16
+# 15. what she agreed to share, the choices in force
+# 16. the referrals of the case, with their open questions counted
+# 17. her session saved (the time she was last seen)
+CASE_PAGE_QUERIES = 17
 
 
 def _queries_of_case_page(client, case) -> list[str]:
@@ -64,3 +68,7 @@ def test_it_reads_the_same_queries_for_an_empty_case_and_a_busy_one(personas, lo
         assert len(queries) == CASE_PAGE_QUERIES, "\n".join(queries)
     page = supervisor.get(f"/staff/cases/{busy.reference}/").content.decode()
     assert "We are here. 2 (example)" in page and page.count('class="code" href="/staff/referrals/') == 2
+    # What she agreed to share is listed at a glance (her report allowed the authorities the incident).
+    with translation.override("ar"):
+        agreed = str(STAFF_CONSENT_LABELS["authorities.incident"])
+    assert f'<ul class="consent-current"><li>{escape(agreed)}</li></ul>' in page
