@@ -146,3 +146,13 @@ def neutral_url(settings: Any) -> Iterator[str]:
     with neutral_site() as url:
         settings.AMANA_QUICK_EXIT_URL = url
         yield url
+
+
+@pytest.fixture(params=[True, False], ids=["js", "no-js"])
+def context(request: Any, browser: Any) -> Iterator[Any]:
+    """A browser context as a survivor's phone: Arabic, 320 px, once with JavaScript and once without."""
+    context = browser.new_context(
+        java_script_enabled=request.param, locale="ar", viewport={"width": 320, "height": 640}
+    )
+    yield context
+    context.close()

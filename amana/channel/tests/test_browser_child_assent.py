@@ -4,7 +4,6 @@ duress code the page reads the same as a real girl's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,15 +16,6 @@ from .test_browser_safety import _open_with, _second_code, _text
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 POLICE_WITHOUT_NAME = "يمكن للمنظمة أن تُبلغ الجهات المسؤولة بما حدث وتعرض الأدلة، دون اسمي."
 ADULT_ASKED_TOO = "عمركِ أقل من 15 سنة: اختياراتكِ تخبرنا بما تريدين."
-
-
-@pytest.fixture(params=[True, False], ids=["js", "no-js"])
-def context(request: Any, browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        java_script_enabled=request.param, locale="ar", viewport={"width": 320, "height": 640}
-    )
-    yield context
-    context.close()
 
 
 def _choose_police(page: Any, base: str) -> None:

@@ -3,7 +3,6 @@ under the duress code the page cannot be told from a real new case's, and nothin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,15 +16,6 @@ from .test_browser_safety import _open_with, _second_code, _text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SAVED = "حُفظت طريقة التواصل معكِ. ستتبعها مديرة حالتكِ من الآن."
-
-
-@pytest.fixture(params=[True, False], ids=["js", "no-js"])
-def context(request: Any, browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        java_script_enabled=request.param, locale="ar", viewport={"width": 320, "height": 640}
-    )
-    yield context
-    context.close()
 
 
 def _change_plan(page: Any, base: str) -> None:

@@ -4,7 +4,6 @@ cannot be told from a real one, quick exit is always in reach, Back shows nothin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,15 +18,6 @@ from .conftest import STEP_DATA, fill_step, make_case, shown_step
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Day-first dates and 24-hour times as the conversation shows them.
 WHEN = re.compile(r"\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}")
-
-
-@pytest.fixture(params=[True, False], ids=["js", "no-js"])
-def context(request: Any, browser: Any) -> Iterator[Any]:
-    context = browser.new_context(
-        java_script_enabled=request.param, locale="ar", viewport={"width": 320, "height": 640}
-    )
-    yield context
-    context.close()
 
 
 def _open_with(context: Any, base: str, code: str) -> Any:
