@@ -85,7 +85,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "amana.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Saves the session and the request's audited reads in one commit.
+    "amana.audit.middleware.SessionAndReadsMiddleware",
     "amana.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "amana.core.csrf.CsrfMiddleware",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,8 +86,15 @@ def record(
 def record_all(*, actor: Any, lines: list[Line]) -> list[AuditEntry]:
     """Append one entry per line, each its own link of the chain, under one lock of the head.
 
-    Steps: lock the chain head, build each entry on top of the one before, save them all and the
-    head. A page that opens several sealed parts records each opening, at the cost of one append.
+    A page that opens several sealed parts records each opening, at the cost of one append.
+    """
+    return _append(actor, lines)
+
+
+def _append(actor: Any, lines: list[Line]) -> list[AuditEntry]:
+    """Lock the chain head, build each entry on top of the one before, save them all and the head.
+
+    Only inside a transaction, which holds the lock until it ends.
     """
     head = _head_for_update()
     actor_known = actor is not None and getattr(actor, "is_authenticated", False)
@@ -116,6 +125,45 @@ def record_all(*, actor: Any, lines: list[Line]) -> list[AuditEntry]:
     head.last_seq, head.last_hash = seq, last_hash
     head.save(update_fields=["last_seq", "last_hash"])
     return entries
+
+
+# The reads recorded while one request is served, appended when its response is ready.
+_READS: ContextVar[list[tuple[Any, list[Line]]] | None] = ContextVar("amana_audit_reads", default=None)
+
+
+def record_read(*, actor: Any, lines: list[Line]) -> None:
+    """Record what someone opened or viewed.
+
+    While a request is served (inside ``reads_of_request``) the lines wait for the response: they
+    are appended, before it is sent, in the one transaction that also saves the session, so a page
+    costs one durable commit, not two. Anywhere else (jobs, commands) they are appended at once.
+    Changes are never recorded this way: ``record`` belongs in the transaction of the change.
+    """
+    pending = _READS.get()
+    if pending is None:
+        record_all(actor=actor, lines=lines)
+    else:
+        pending.append((actor, list(lines)))
+
+
+@contextmanager
+def reads_of_request() -> Iterator[list[tuple[Any, list[Line]]]]:
+    """Collect the reads recorded while serving one request; the caller appends them (``append_reads``)."""
+    pending: list[tuple[Any, list[Line]]] = []
+    token = _READS.set(pending)
+    try:
+        yield pending
+    finally:
+        _READS.reset(token)
+
+
+def append_reads(pending: list[tuple[Any, list[Line]]]) -> None:
+    """Append the collected reads, in order, inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("The reads of a request are appended inside a transaction.")
+    for actor, lines in pending:
+        _append(actor, lines)
+    pending.clear()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from amana.accounts.models import Organisation, OrganisationKind, User
-from amana.audit.services import Line, record, record_all
+from amana.audit.services import Line, record, record_read
 from amana.cases.models import Case
 from amana.insights import lattice
 from amana.insights.models import CellKind, Counted, Release, ReleaseCell
@@ -144,8 +144,8 @@ def make_due_releases(*, today: date | None = None, actor: User | None = None) -
 
 
 def record_view(*, actor: User, filters: str) -> None:
-    """A dashboard view and the filters it was shown with: one append, in its own transaction."""
-    record_all(actor=actor, lines=[Line("insights.viewed", object_type="insights.dashboard", object_id=filters[:64])])
+    """A dashboard view and the filters it was shown with, appended with the request's commit."""
+    record_read(actor=actor, lines=[Line("insights.viewed", object_type="insights.dashboard", object_id=filters[:64])])
 
 
 class ExportLimitReached(Exception):

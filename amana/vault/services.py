@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from amana.accounts.models import Organisation, Role, User
-from amana.audit.services import Line, record, record_all
+from amana.audit.services import Line, record, record_read
 from amana.core.files import fsync_directory
 from amana.vault import crypto, minisign
 from amana.vault.codes import (
@@ -345,7 +345,7 @@ def _note_opened(locker: Locker, keyring: Keyring) -> None:
     if keyring.audit_lines is not None:
         keyring.audit_lines.append(Line(action, locker))
     else:
-        record(actor=keyring.user, action=action, target=locker)
+        record_read(actor=keyring.user, lines=[Line(action, locker)])
 
 
 @contextmanager
@@ -363,7 +363,7 @@ def recorded_together(keyring: Keyring) -> Iterator[list[Line]]:
     finally:
         keyring.audit_lines = None
         if lines:
-            record_all(actor=keyring.user, lines=lines)
+            record_read(actor=keyring.user, lines=lines)
 
 
 def _check_header(locker: Locker, header: crypto.Header) -> None:
