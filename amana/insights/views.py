@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language, get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -24,6 +27,42 @@ from amana.insights.selectors import Figures, delay_median, figures, internal_co
 from amana.insights.services import last_closed_month
 
 
+@dataclasses.dataclass
+class DrawnPeriod:
+    """A period's figures, its tables with their charts, and its legend, as the dashboard shows them;
+    with the tables' part of the page, written once for each query that showed it."""
+
+    result: Figures
+    blocks: list[dict[str, Any]]
+    legend: list[str]
+    written: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def blocks_html(self, query: str) -> str:
+        """The tables, charts and their download links for this query string."""
+        return self._written(
+            f"blocks?{query}", lambda: render_to_string("insights/blocks.html", {"blocks": self.blocks, "query": query})
+        )
+
+    def form_html(self, query: str, form: PeriodForm) -> str:
+        """The filter form as this query filled it in, with the forums and activities it offers now."""
+        offered = repr([(value, str(label)) for value, label in form.fields["activity"].choices])  # type: ignore[attr-defined]  # a ChoiceField
+        key = f"form?{query}#{hashlib.sha256(offered.encode()).hexdigest()}"
+        return self._written(key, lambda: render_to_string("insights/filter_form.html", {"form": form}))
+
+    def _written(self, key: str, write: Callable[[], str]) -> str:
+        written = self.written.get(key)
+        if written is None:
+            written = write()
+            if len(self.written) < WRITTEN_PER_PERIOD:
+                self.written[key] = written
+        return written
+
+
+# The parts of pages kept for one drawn period: its form and tables, for the same filters written
+# a few ways.
+WRITTEN_PER_PERIOD = 16
+
+
 class Drawn:
     """The figures, tables and charts drawn lately in this process, the least recently used let go.
 
@@ -34,17 +73,17 @@ class Drawn:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._kept: OrderedDict[str, tuple[Figures, list[dict[str, Any]], list[str]]] = OrderedDict()
+        self._kept: OrderedDict[str, DrawnPeriod] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> tuple[Figures, list[dict[str, Any]], list[str]] | None:
+    def get(self, key: str) -> DrawnPeriod | None:
         with self._lock:
             drawn = self._kept.get(key)
             if drawn is not None:
                 self._kept.move_to_end(key)
             return drawn
 
-    def put(self, key: str, drawn: tuple[Figures, list[dict[str, Any]], list[str]]) -> None:
+    def put(self, key: str, drawn: DrawnPeriod) -> None:
         with self._lock:
             self._kept[key] = drawn
             self._kept.move_to_end(key)
@@ -98,13 +137,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if not form.is_valid():
         return render(request, "insights/dashboard.html", context, status=400)
-    result, blocks, legend = _drawn(user, form)
+    result, drawn = _drawn(user, form)
     services.record_view(actor=user, filters=form.filters())
-    context.update(result=result, blocks=blocks, legend=legend, query=request.GET.urlencode())
+    query = request.GET.urlencode()
+    context.update(
+        result=result,
+        blocks=drawn.blocks,
+        blocks_html=drawn.blocks_html(query),
+        form_html=drawn.form_html(query, form),
+        legend=drawn.legend,
+        query=query,
+    )
     return render(request, "insights/dashboard.html", context)
 
 
-def _drawn(user: User, form: PeriodForm) -> tuple[Figures, list[dict[str, Any]], list[str]]:
+def _drawn(user: User, form: PeriodForm) -> tuple[Figures, DrawnPeriod]:
     """The period's figures, tables, charts and legend, drawn once for each set of releases.
 
     Released months never change and a new release changes their version, so what is drawn from
@@ -132,11 +179,10 @@ def _drawn(user: User, form: PeriodForm) -> tuple[Figures, list[dict[str, Any]],
         # The mark read left to right inside an Arabic or Kurdish sentence, as in the tables and charts.
         mark = f"<{result.threshold}"
         legend = [line.replace(mark, f"\u2066{mark}\u2069") for line in exports.legend(result)]
-        drawn = (result, _blocks(result), legend)
+        drawn = DrawnPeriod(result=result, blocks=_blocks(result), legend=legend)
         DRAWN.put(key, drawn)
-    result, blocks, legend = drawn
     # A copy: what is kept is shared by every view of these figures.
-    return dataclasses.replace(result, internal_count=internal_count(user)), blocks, legend
+    return dataclasses.replace(drawn.result, internal_count=internal_count(user)), drawn
 
 
 @require_GET

@@ -204,3 +204,18 @@ def test_it_keeps_the_figures_drawn_lately_and_lets_the_least_recently_used_go()
     drawn.put("may", "y")  # type: ignore[arg-type]
     assert drawn.get("april") is None
     assert (drawn.get("march"), drawn.get("may")) == ("m", "y")
+
+
+def test_a_page_shown_again_offers_a_forum_recorded_since_and_links_its_own_filters(personas, login, released) -> None:
+    from amana.community.tests.conftest import make_forum
+
+    client = login(personas.me_officer)
+    before = client.get("/staff/insights/", PERIOD).content.decode()
+    assert "Hamam al-Alil hall (example)" not in before
+    make_forum(personas.me_officer, date(2025, 3, 9), place="Hamam al-Alil hall (example)")
+    after = client.get("/staff/insights/", PERIOD).content.decode()
+    assert "2025-03-09 · Hamam al-Alil hall (example)" in after
+    # The same figures asked for with an area: the download links carry the area asked for.
+    with_area = client.get("/staff/insights/", {**PERIOD, "district": "qayyarah"}).content.decode()
+    assert "district=qayyarah&amp;table=" in with_area
+    assert "district=qayyarah" not in after
