@@ -122,8 +122,9 @@ def _append(actor: Any, lines: list[Line]) -> list[AuditEntry]:
         entry.entry_hash = last_hash = audit_mac(_entry_message(entry))
         entries.append(entry)
     AuditEntry.objects.bulk_create(entries)
+    # One UPDATE of the locked row, without the machinery of a model's save.
+    AuditHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=last_hash)
     head.last_seq, head.last_hash = seq, last_hash
-    head.save(update_fields=["last_seq", "last_hash"])
     return entries
 
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Organisation, User
+from amana.core.i18n import choice_label
 from amana.insights import labels as insights_labels
 from amana.vault.models import Locker
 
@@ -156,6 +157,19 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.order_by("-is_urgent_now", "-awaiting_reply", "-created_at", "-id")
 
 
+# What a case's flags say, translated only for the flags a case shows.
+ATTENTION = {
+    "child": _("Child (under 18)"),
+    "danger_now": _("In danger now"),
+    "self_harm": _("Thinking of harming herself"),
+    "duress": _("Possibly under duress"),
+    "high_risk": _("High risk"),
+    "overdue": _("Overdue"),
+    "closure_requested": _("Closure requested"),
+    "awaiting_reply": _("Waiting for a reply"),
+}
+
+
 class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=9, unique=True)
     organisation = models.ForeignKey(
@@ -270,6 +284,34 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    # Each row of a list of cases shows these: each label is found at once, not by translating them all.
+    def get_channel_display(self) -> str:  # type: ignore[no-redef]  # in place of Django's
+        return choice_label(Channel, self.channel)
+
+    def get_status_display(self) -> str:  # type: ignore[no-redef]  # in place of Django's
+        return choice_label(Status, self.status)
+
+    def get_risk_level_display(self) -> str:  # type: ignore[no-redef]  # in place of Django's
+        return choice_label(RiskLevel, self.risk_level)
+
+    @property
+    def attention(self) -> list[tuple[str, str]]:
+        """What needs attention, as the case's flags show it: (how it is marked, what it says).
+
+        "Overdue" only on a case marked by cases.selectors.mark_overdue.
+        """
+        flags = [
+            (self.is_child, "child", ATTENTION["child"]),
+            (self.danger_now, "urgent", ATTENTION["danger_now"]),
+            (self.self_harm, "urgent", ATTENTION["self_harm"]),
+            (self.duress_suspected, "urgent", ATTENTION["duress"]),
+            (self.risk_level == RiskLevel.HIGH, "urgent", ATTENTION["high_risk"]),
+            (getattr(self, "overdue", False), "overdue", ATTENTION["overdue"]),
+            (self.closure_requested, "", ATTENTION["closure_requested"]),
+            (self.awaiting_reply, "", ATTENTION["awaiting_reply"]),
+        ]
+        return [(mark, str(label)) for shown, mark, label in flags if shown]
 
     @property
     def is_urgent(self) -> bool:
