@@ -38,6 +38,7 @@ from amana.cases.models import (
     Safeguarding,
     Status,
 )
+from amana.core.menu import COUNTED_UP_TO
 from amana.evidence import identifiers
 from amana.referrals.models import Referral
 from amana.vault import services as vault
@@ -416,7 +417,8 @@ def get_notification_for(user: User, notification_id: int) -> Notification:
 
 
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user).unread().count()
+    """Unread notices, counted no further than the menu shows (past COUNTED_UP_TO: "more than")."""
+    return Notification.objects.filter(recipient=user).unread().order_by()[: COUNTED_UP_TO + 1].count()
 
 
 # Peace teams --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from amana.core.menu import sections_for
+from amana.core.menu import new_count_text, sections_for
 
 # The default neutral name: it says nothing about extortion or help, should someone see the screen.
 DEFAULT_SITE_NAME = _("Community information")
@@ -38,9 +38,11 @@ def site(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     verified = user is not None and user.is_authenticated and user.is_verified()
     sections = sections_for(user) if verified else []
+    count = sum(s.count for s in sections)
     return {
         "site_name": site_name(),
         "nav_sections": sections,
-        "nav_count": sum(s.count for s in sections),
+        "nav_count": count,
+        "nav_count_text": new_count_text(count),
         "static_version": static_version(),
     }

@@ -13,6 +13,11 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
+
+# A counter counts this far and no further, so that every page costs the same however many there
+# are: "more than 99 new" says enough.
+COUNTED_UP_TO = 99
 
 
 @dataclass(frozen=True)
@@ -20,7 +25,7 @@ class Section:
     """A part of amana shown on the staff home page and in the menu.
 
     `order` places it in the menu (lower first); `count`, when given, returns a number to show
-    next to the title for this user (0 shows nothing).
+    next to the title for this user (0 shows nothing), counting no further than COUNTED_UP_TO + 1.
     """
 
     url_name: str
@@ -31,12 +36,23 @@ class Section:
     count: Callable[[Any], int] | None = None
 
 
+def new_count_text(count: int) -> str:
+    """ "3 new", or "more than 99 new" past what is counted."""
+    if count > COUNTED_UP_TO:
+        return gettext("more than %(most)d new") % {"most": COUNTED_UP_TO}
+    return ngettext("%(counter)s new", "%(counter)s new", count) % {"counter": count}
+
+
 @dataclass(frozen=True)
 class VisibleSection:
     url: str
     title: Promise
     description: Promise
     count: int = 0
+
+    @property
+    def count_text(self) -> str:
+        return new_count_text(self.count)
 
 
 _sections: dict[str, Section] = {}
@@ -49,7 +65,18 @@ def register(*sections: Section) -> None:
 
 
 def sections_for(user: Any) -> list[VisibleSection]:
-    """The sections this signed-in member's roles open, in menu order, with their counters."""
+    """The sections this signed-in member's roles open, in menu order, with their counters.
+
+    Worked out once per request (the page and its menu both show them): the signed-in member is
+    read afresh for each request, and they are kept on it.
+    """
+    kept: list[VisibleSection] | None = user.__dict__.get("_amana_sections")
+    if kept is None:
+        kept = user.__dict__["_amana_sections"] = _sections_for(user)
+    return kept
+
+
+def _sections_for(user: Any) -> list[VisibleSection]:
     visible = sorted((s for s in _sections.values() if user.has_role(*s.roles)), key=lambda s: (s.order, s.url_name))
     return [
         VisibleSection(
