@@ -305,3 +305,19 @@ def test_the_overdue_list_follows_plan_steps_and_follow_ups_as_they_are_recorded
     late_call = FollowUp.objects.get(case=call_late)
     services.record_follow_up(follow_up=late_call, status="missed", outcome="", by=personas.caseworker)
     assert listed() == set()
+
+
+def test_a_row_shows_each_column_with_its_text_escaped(personas, login) -> None:
+    personas.caseworker.first_name = '<b onmouseover="x()">Noor</b>'
+    personas.caseworker.last_name = "(example)"
+    personas.caseworker.save(update_fields=["first_name", "last_name"])
+    case, _ = assigned_case(personas)
+    client = login(personas.supervisor)
+    client.cookies["django_language"] = "en"
+    page = client.get("/staff/cases/").content.decode()
+    row = re.search(rf"<tr>.*?{case.reference}.*?</tr>", page, re.S)
+    assert row is not None
+    assert f'<a class="code" href="/staff/cases/{case.reference}/">{case.reference}</a>' in row.group(0)
+    assert "&lt;b onmouseover=&quot;x()&quot;&gt;Noor&lt;/b&gt; (example)" in row.group(0)
+    assert "<b " not in row.group(0)
+    assert 'data-label="Caseworker"' in row.group(0) and 'data-label="Attention"' in row.group(0)
