@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Organisation, User
-from amana.core.i18n import choice_label
+from amana.core.i18n import ChoiceLabels
 from amana.insights import labels as insights_labels
 from amana.vault.models import Locker
 
@@ -170,7 +170,7 @@ ATTENTION = {
 }
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     reference = models.CharField(_("reference"), max_length=9, unique=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("receiving organisation")
@@ -286,15 +286,6 @@ class Case(models.Model):
         return self.reference
 
     # Each row of a list of cases shows these: each label is found at once, not by translating them all.
-    def get_channel_display(self) -> str:  # type: ignore[no-redef]  # in place of Django's
-        return choice_label(Channel, self.channel)
-
-    def get_status_display(self) -> str:  # type: ignore[no-redef]  # in place of Django's
-        return choice_label(Status, self.status)
-
-    def get_risk_level_display(self) -> str:  # type: ignore[no-redef]  # in place of Django's
-        return choice_label(RiskLevel, self.risk_level)
-
     @property
     def attention(self) -> list[tuple[str, str]]:
         """What needs attention, as the case's flags show it: (how it is marked, what it says).

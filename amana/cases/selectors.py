@@ -25,6 +25,7 @@ from amana.cases.models import (
     CaseQuerySet,
     ClosureDecision,
     ClosureRequest,
+    Consent,
     ConsentGivenHow,
     ConsentRecord,
     ContactPlanChange,
@@ -38,6 +39,7 @@ from amana.cases.models import (
     Safeguarding,
     Status,
 )
+from amana.core.compiled import CompiledRead
 from amana.core.menu import COUNTED_UP_TO
 from amana.evidence import identifiers
 from amana.referrals.models import Referral
@@ -62,10 +64,18 @@ def cases_for(user: User) -> CaseQuerySet:
     """
     if not may_handle_cases(user):
         raise PermissionDenied
-    cases = Case.objects.filter(organisation=user.organisation_id)
-    if user.has_role(Role.SUPERVISOR):
-        return cases
-    return cases.filter(assigned_to=user.pk)
+    return _cases_of(*_whose_cases(user))
+
+
+def _whose_cases(user: User) -> tuple[int, ...]:
+    """The organisation, and for a caseworker herself, whose cases the user may act on."""
+    organisation_id = int(user.organisation_id or 0)
+    return (organisation_id,) if user.has_role(Role.SUPERVISOR) else (organisation_id, user.pk)
+
+
+def _cases_of(organisation_id: int, assigned_to: int | None = None) -> CaseQuerySet:
+    cases = Case.objects.filter(organisation=organisation_id)
+    return cases if assigned_to is None else cases.filter(assigned_to=assigned_to)
 
 
 def may_act_on(user: User, case: Case) -> bool:
@@ -90,13 +100,24 @@ def note_supervisor_access(user: User, case: Case, audit: list[Line] | None = No
             record_all(actor=user, lines=[line])
 
 
-def _find_case(user: User, reference: str, related: tuple[str, ...], audit: list[Line] | None) -> Case:
-    # get(), not first(): a reference is unique, and the ordering first() adds costs more to build
-    # than the query takes to run.
-    try:
-        case = cases_for(user).select_related(*related).get(reference=reference)
-    except Case.DoesNotExist:
-        raise Http404 from None
+def _case_by_reference(related: tuple[str, ...]) -> CompiledRead:
+    return CompiledRead(
+        lambda reference, *whose: _cases_of(*whose).select_related(*related).filter(reference=reference)
+    )
+
+
+# A case read by its reference with what each kind of page shows with it: every case page reads one.
+_CASE_WITH_LOCKERS = _case_by_reference((*CASE_LOCKERS, "assigned_to"))
+_CASE_ALONE = _case_by_reference(("assigned_to",))
+
+
+def _find_case(user: User, reference: str, read: CompiledRead, audit: list[Line] | None) -> Case:
+    if not may_handle_cases(user):
+        raise PermissionDenied
+    found = read.objects(reference, *_whose_cases(user))
+    if not found:  # a reference is unique: one case or none
+        raise Http404
+    case: Case = found[0]
     note_supervisor_access(user, case, audit)
     return case
 
@@ -104,7 +125,7 @@ def _find_case(user: User, reference: str, related: tuple[str, ...], audit: list
 def get_case_for(user: User, reference: str, audit: list[Line] | None = None) -> Case:
     """One case the user may act on; any other (a colleague's, another organisation's) is not found (404),
     so that the answer never confirms that a case exists."""
-    return _find_case(user, reference, (*CASE_LOCKERS, "assigned_to"), audit)
+    return _find_case(user, reference, _CASE_WITH_LOCKERS, audit)
 
 
 def read_case_for(user: User, reference: str, *, keyring: Any, audit: list[Line]) -> Case:
@@ -115,7 +136,7 @@ def read_case_for(user: User, reference: str, *, keyring: Any, audit: list[Line]
     in one more query. Joining the lockers to the case instead costs
     PostgreSQL more to plan (seven tables) than both queries take to run.
     """
-    case = _find_case(user, reference, ("assigned_to",), audit)
+    case = _find_case(user, reference, _CASE_ALONE, audit)
     lockers = vault.fetch_lockers([getattr(case, f"{name}_id") for name in CASE_LOCKERS], keyring)
     for name in CASE_LOCKERS:
         setattr(case, name, lockers[getattr(case, f"{name}_id")])
@@ -139,13 +160,21 @@ def _open_json(locker: Any, sealed: bytes, keyring: Any) -> dict[str, Any]:
 CONTACT_PLAN = ("contact_methods", "contact_phone", "safe_times", "if_someone_else_answers")
 
 
+# Her latest plan not yet taken in: two columns, not the row, as every case page reads it.
+_PLAN_IN_FORCE = CompiledRead(
+    lambda case_id: (
+        ContactPlanChange.objects.filter(case_id=case_id, taken_in_at__isnull=True)
+        .order_by("-created_at", "-pk")
+        .values_list("plan_sealed", "created_at")[:1]
+    )
+)
+
+
 def open_identity(case: Case, *, keyring: Any) -> dict[str, Any]:
     """Her identity, with the safe-contact plan she last chose herself on the site in force (and
     ``plan_changed_by_her_at`` saying when) until her caseworker takes it in."""
     identity = _open_json(case.identity_locker, case.identity_sealed, keyring)
-    latest = ContactPlanChange.objects.filter(case=case, taken_in_at__isnull=True).order_by("-created_at", "-pk")
-    # Two columns, not the row: this runs on every case page.
-    found = next(iter(latest.values_list("plan_sealed", "created_at")[:1]), None)
+    found = next(iter(_PLAN_IN_FORCE.rows(case.pk)), None)
     if found is not None:
         sealed, changed_at = found
         plan = _open_json(case.identity_locker, bytes(sealed), keyring)
@@ -185,12 +214,23 @@ def person_name(first_name: str | None, last_name: str | None, username: str | N
     return f"{first_name or ''} {last_name or ''}".strip() or username or ""
 
 
+_MESSAGES = CompiledRead(
+    lambda case_id: CaseMessage.objects.filter(case_id=case_id).values_list(
+        "sender",
+        "body_sealed",
+        "created_at",
+        "under_duress",
+        "author__first_name",
+        "author__last_name",
+        "author__username",
+    )
+)
+
+
 def open_messages(case: Case, *, keyring: Any) -> list[OpenMessage]:
     """The conversation, oldest first, opened with the keyring of whoever reads it (staff or her).
 
     Read as columns, not rows of models: each case page shows it."""
-    shown = ("sender", "body_sealed", "created_at", "under_duress", "author__first_name", "author__last_name")
-    rows = CaseMessage.objects.filter(case=case).values_list(*shown, "author__username")
     return [
         OpenMessage(
             sender=sender,
@@ -199,7 +239,7 @@ def open_messages(case: Case, *, keyring: Any) -> list[OpenMessage]:
             created_at=created_at,
             under_duress=under_duress,
         )
-        for sender, sealed, created_at, under_duress, *author in rows
+        for sender, sealed, created_at, under_duress, *author in _MESSAGES.rows(case.pk)
     ]
 
 
@@ -378,16 +418,36 @@ def other_supervisors_exist(user: User) -> bool:
     )
 
 
-def caseworkers_of(user: User) -> QuerySet[User]:
+def _caseworkers_in(organisation_id: int | None) -> QuerySet[User]:
     return User.objects.filter(
-        organisation=user.organisation_id, is_active=True, role_assignments__role=Role.CASEWORKER
+        organisation=organisation_id, is_active=True, role_assignments__role=Role.CASEWORKER
     ).order_by("first_name", "username")
+
+
+def caseworkers_of(user: User) -> QuerySet[User]:
+    return _caseworkers_in(user.organisation_id)
+
+
+_CASEWORKER_NAMES = CompiledRead(
+    lambda organisation_id: _caseworkers_in(organisation_id).values_list("pk", "first_name", "last_name", "username")
+)
 
 
 def caseworker_names_of(user: User) -> list[tuple[int, str]]:
     """The caseworkers a case may be assigned to, as (id, name), in the order of caseworkers_of."""
-    names = caseworkers_of(user).values_list("pk", "first_name", "last_name", "username")
-    return [(pk, person_name(*name)) for pk, *name in names]
+    if user.organisation_id is None:
+        return []
+    return [(pk, person_name(*name)) for pk, *name in _CASEWORKER_NAMES.rows(user.organisation_id)]
+
+
+_CONSENTS_GIVEN = CompiledRead(
+    lambda case_id: Consent.objects.filter(case_id=case_id, given=True).values_list("audience", "scope")
+)
+
+
+def consents_given(case: Case) -> list[tuple[str, str]]:
+    """What she agreed to share, as (audience, scope): nothing sealed, read on every case page."""
+    return [(audience, scope) for audience, scope in _CONSENTS_GIVEN.rows(case.pk)]
 
 
 def overdue_follow_ups_for(user: User, caseworker: User | None = None) -> QuerySet[FollowUp]:

@@ -206,7 +206,7 @@ def _case_context(request: HttpRequest, reference: str, keyring: Any) -> dict[st
             context["problems"].append(type(error).__name__)
         audit.append(services.case_opened(case))
     # What she agreed to share, at a glance: one query, nothing sealed.
-    given = case.consents.filter(given=True).values_list("audience", "scope")
+    given = selectors.consents_given(case)
     context["consented"] = _labels(STAFF_CONSENT_LABELS.items(), [services.consent_key(*row) for row in given])
     if user.has_role(Role.SUPERVISOR) and case.status != Status.CLOSED:
         context["caseworkers"] = _caseworker_options(selectors.caseworker_names_of(user), case.assigned_to_id)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amana.accounts.models import Organisation, User
 from amana.cases.models import Case, PlanAction
+from amana.core.i18n import ChoiceLabels
 from amana.directory.models import Service
 from amana.vault.models import Compartment, Locker
 
@@ -70,7 +71,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.filter(status__in=OPEN_STATUSES)
 
 
-class Referral(models.Model):
+class Referral(ChoiceLabels, models.Model):
     # A pseudonymous reference: the receiving organisation never learns the case's own reference.
     reference = models.CharField(_("reference"), max_length=11, unique=True)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")

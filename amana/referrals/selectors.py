@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from amana.accounts.models import Role, User
 from amana.cases import selectors as cases
 from amana.cases.models import Case
+from amana.core.compiled import CompiledRead
+from amana.core.i18n import choice_label
 from amana.evidence import sharing
 from amana.evidence.models import SharedFile
-from amana.referrals.models import PartnerAction, Question, Referral, ReferralGrant, Status
+from amana.referrals.models import PartnerAction, Pathway, Question, Referral, ReferralGrant, Status
 from amana.vault import services as vault
 from amana.vault.services import Compartment, Keyring
 
@@ -54,6 +56,35 @@ def referrals_of_case(user: User, case: Case) -> QuerySet[Referral]:
     if not cases.may_act_on(user, case):
         raise PermissionDenied
     return _with_counts(Referral.objects.filter(case=case).only(*SHOWN_WITH_CASE))
+
+
+@dataclass(frozen=True)
+class CaseReferral:
+    """One referral as the case page lists it."""
+
+    reference: str
+    pathway: str
+    organisation_name: str
+    status: str
+    unanswered: int
+
+
+_LISTED_WITH_CASE = CompiledRead(
+    lambda case_id: _with_counts(Referral.objects.filter(case_id=case_id)).values_list(  # type: ignore[misc]
+        "reference", "pathway", "organisation__name", "status", "unanswered"
+    )  # (the type checker does not see the count _with_counts adds)
+)
+
+
+def listed_with_case(user: User, case: Case) -> list[CaseReferral]:
+    """What the case page lists of each referral of the case, under the rule and in the order of
+    referrals_of_case."""
+    if not cases.may_act_on(user, case):
+        raise PermissionDenied
+    return [
+        CaseReferral(reference, choice_label(Pathway, pathway), name, choice_label(Status, status), unanswered)
+        for reference, pathway, name, status, unanswered in _LISTED_WITH_CASE.rows(case.pk)
+    ]
 
 
 def get_ngo_referral_for(user: User, reference: str) -> Referral:

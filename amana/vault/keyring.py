@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 
 from amana.accounts.models import User
 from amana.audit.services import Line
+from amana.core.compiled import CompiledRead
 from amana.vault import crypto
 from amana.vault.errors import Locked, WrongSecret
 from amana.vault.models import LockerGrant, MemberKey, PasswordLockedKey, SurvivorKey, UserKey
@@ -67,11 +68,17 @@ def unlock_with_secret(source: PasswordLockedKey, secret: str) -> bytes:
         raise WrongSecret from None
 
 
+# Read on every page that opens something sealed: its SQL is written once.
+_MEMBER_KEYS = CompiledRead(
+    lambda user_id: MemberKey.objects.filter(user_id=user_id).values_list("organisation_id", "sealed_private_key")
+)
+
+
 def _organisation_keys(user: User, user_private_key: bytes) -> dict[int, bytes]:
-    keys = {}
-    for member_key in MemberKey.objects.filter(user=user):
-        keys[member_key.organisation_id] = crypto.unseal(user_private_key, bytes(member_key.sealed_private_key))
-    return keys
+    return {
+        organisation_id: crypto.unseal(user_private_key, bytes(sealed))
+        for organisation_id, sealed in _MEMBER_KEYS.rows(user.pk)
+    }
 
 
 def unlock_at_login(request: HttpRequest, response: HttpResponse, *, user: User, password: str) -> bool:

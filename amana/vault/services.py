@@ -29,6 +29,7 @@ from django.utils.crypto import salted_hmac
 
 from amana.accounts.models import Organisation, Role, User
 from amana.audit.services import Line, record, record_read
+from amana.core.compiled import CompiledRead
 from amana.core.files import fsync_directory
 from amana.vault import crypto, minisign
 from amana.vault.codes import (
@@ -314,6 +315,15 @@ def _held_by(keyring: Keyring) -> Q:
     return Q(organisation_id__in=list(keyring.organisation_keys)) | Q(survivor_key_id__in=list(keyring.survivor_keys))
 
 
+# Every page that opens a case reads its lockers' grants: the SQL is written once.
+_GRANTS_HELD = CompiledRead(
+    lambda locker_ids, organisation_ids, survivor_key_ids: LockerGrant.objects.filter(
+        Q(organisation_id__in=organisation_ids) | Q(survivor_key_id__in=survivor_key_ids),
+        locker_key__locker__in=locker_ids,
+    ).select_related("locker_key__locker")
+)
+
+
 def fetch_lockers(ids: Iterable[int], keyring: Keyring) -> dict[int, Locker]:
     """The lockers of one page by id, fetched in one query with the sealed keys of theirs (every
     version) that the keyring holds, so that opening several of them makes no query per locker.
@@ -324,9 +334,9 @@ def fetch_lockers(ids: Iterable[int], keyring: Keyring) -> dict[int, Locker]:
     """
     wanted = set(ids)
     lockers: dict[int, Locker] = {}
-    grants = LockerGrant.objects.filter(locker_key__locker__in=wanted).filter(_held_by(keyring))
+    held = (tuple(keyring.organisation_keys), tuple(keyring.survivor_keys))
     # In no order: any grant of a locker's version the keyring holds opens the same key.
-    for grant in grants.select_related("locker_key__locker"):
+    for grant in _GRANTS_HELD.objects(tuple(wanted), *held):
         locker_key = grant.locker_key
         lockers[locker_key.locker_id] = locker_key.locker
         keyring.grants.setdefault((locker_key.locker_id, locker_key.version), grant)

@@ -14,9 +14,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.exceptions import SuspiciousOperation
-from django.db import router
+from django.db import router, transaction
 from django.utils import timezone
 
 from amana.vault import crypto
@@ -80,6 +81,19 @@ class SessionStore(DatabaseSessionStore):
             session_data=base64.b64encode(sealed).decode(),
             expire_date=expire_date,
         )
+
+    def save(self, must_create: bool = False) -> None:
+        """Save the session; inside the transaction that appends a page's reads
+        (``SessionAndReadsMiddleware``), an existing row is updated in that transaction as it
+        stands, without a savepoint of its own: both are kept or neither is."""
+        using = router.db_for_write(self.model)
+        if must_create or self.session_key is None or not transaction.get_connection(using).in_atomic_block:
+            super().save(must_create=must_create)
+            return
+        stored = self.create_model_instance(self._get_session())  # type: ignore[attr-defined]  # Django's, not in the stubs
+        updated = self.model.objects.using(using).filter(session_key=stored.session_key)
+        if not updated.update(session_data=stored.session_data, expire_date=stored.expire_date):
+            raise UpdateError  # the row was deleted meanwhile (signed out elsewhere): as Django's own save
 
     def delete(self, session_key: str | None = None) -> None:
         if session_key is None:

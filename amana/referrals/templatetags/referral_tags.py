@@ -13,9 +13,9 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def referrals_of_case(context: Any, case: Any) -> Any:
+def referrals_of_case(context: Any, case: Any) -> list[selectors.CaseReferral]:
     """The case's referrals for the member viewing the case page (one query, no per-row reads)."""
-    return list(selectors.referrals_of_case(context["request"].user, case))
+    return selectors.listed_with_case(context["request"].user, case)
 
 
 @register.simple_tag(takes_context=True)
