@@ -52,7 +52,6 @@ ENTRY_COLUMNS = (
     "seq", "at", "actor_id", "actor_label", "organisation_id", "action", "object_type", "object_id", "prev_hash",
     "entry_hash",
 )  # fmt: skip
-ROWS_PER_INSERT = 500  # well under SQLite's limit of bound values in one statement
 
 
 def _head_for_update() -> tuple[int, str]:
@@ -77,12 +76,15 @@ def _head_for_update() -> tuple[int, str]:
 
 def _save_appended(entries: list[AuditEntry], seq: int, last_hash: str) -> None:
     """Insert the entries and move the locked head on to the last of them."""
-    head, table = connection.ops.quote_name(_HEAD), connection.ops.quote_name(_ENTRIES)
-    columns = ", ".join(ENTRY_COLUMNS)
+    quote = connection.ops.quote_name
+    head, table = quote(_HEAD), quote(_ENTRIES)
+    columns = ", ".join(map(quote, ENTRY_COLUMNS))
     row = "(" + ", ".join(["%s"] * len(ENTRY_COLUMNS)) + ")"
+    # As many rows in one statement as the database takes bound values for.
+    rows_per_insert = max(1, (connection.features.max_query_params or 10_000) // len(ENTRY_COLUMNS))
     with connection.cursor() as cursor:
-        for start in range(0, len(entries), ROWS_PER_INSERT):
-            chunk = entries[start : start + ROWS_PER_INSERT]
+        for start in range(0, len(entries), rows_per_insert):
+            chunk = entries[start : start + rows_per_insert]
             values = [value for entry in chunk for value in _entry_values(entry)]
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))}", values)  # noqa: S608
         cursor.execute(f"UPDATE {head} SET last_seq = %s, last_hash = %s WHERE id = %s", [seq, last_hash, 1])  # noqa: S608
@@ -129,7 +131,8 @@ def record_all(*, actor: Any, lines: list[Line]) -> list[AuditEntry]:
 def _append(actor: Any, lines: list[Line]) -> list[AuditEntry]:
     """Lock the chain head, build each entry on top of the one before, save them all and the head.
 
-    Only inside a transaction, which holds the lock until it ends.
+    Only inside a transaction, which holds the lock until it ends. The entries returned are as
+    written, without the ids of their rows.
     """
     seq, last_hash = _head_for_update()
     actor_known = actor is not None and getattr(actor, "is_authenticated", False)

@@ -8,8 +8,10 @@ later call sends that SQL with the caller's values in their places, converts the
 does, and gives rows (a ``values_list`` queryset) or objects with what they select_related.
 
 Only values that Django passes to the database unchanged can be given this way (whole numbers
-and text, as ids and references are): the compiled SQL must hold each stand-in exactly once, or
-compiling refuses.
+and text, as ids and references are; never None, which Django writes as IS NULL): the compiled SQL
+must hold each stand-in exactly once, or compiling refuses. Whatever else the queryset holds is
+kept as it was at the first call, so a read must not depend on the time, the language or any other
+state of the moment: compiling refuses a time or a lazily translated text among its constants.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # not in the stubs
+from django.utils.functional import Promise
 
 # Stand-ins no real id or reference takes.
 _FIRST_NUMBER = 9_007_199_254_740_000
@@ -81,7 +85,7 @@ class CompiledRead:
         return found
 
     def _fetch(self, values: tuple[Value, ...]) -> tuple[_Compiled | None, list[tuple[Any, ...]]]:
-        key = (connection.vendor, *(len(value) if isinstance(value, tuple) else type(value) for value in values))
+        key = (connection.vendor, *(_shape(value) for value in values))
         if key not in self._compiled:
             with self._lock:
                 if key not in self._compiled:
@@ -119,6 +123,11 @@ class CompiledRead:
             if slots.count(index) != 1:
                 raise ValueError(f"value {index} must appear once in the compiled read, not {slots.count(index)} times")
         constants = tuple(None if slot is not None else param for slot, param in zip(slots, params, strict=True))
+        # Built again a moment later, the same read must write the same SQL and constants.
+        if any(isinstance(constant, (date, Promise)) for constant in constants) or (
+            self._build(*given).query.get_compiler(connection=connection).as_sql() != (sql, params)
+        ):
+            raise ValueError("a compiled read cannot keep a time or a translated text from its first call")
         selected = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
         converters = tuple(
             (index, tuple(functions), expression)
@@ -140,6 +149,15 @@ class CompiledRead:
             populators=tuple(get_related_populators(klass_info, compiler.select, connection.alias)),
             annotations=tuple(compiler.annotation_col_map.items()),
         )
+
+
+def _shape(value: Value) -> Any:
+    """What a value's SQL depends on: its kind, or for several numbers how many there are."""
+    if isinstance(value, tuple) and all(type(item) is int for item in value):
+        return len(value)
+    if type(value) in (int, str):
+        return type(value)
+    raise TypeError(f"a compiled read takes whole numbers, texts or tuples of whole numbers, not {value!r}")
 
 
 def _flattened(values: tuple[Value, ...]) -> list[int | str]:

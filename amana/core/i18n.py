@@ -51,6 +51,8 @@ class ChoiceLabels:
 
     def _get_FIELD_display(self, field: models.Field) -> Any:  # the name Django calls
         value = getattr(self, field.attname)
+        if not isinstance(field.choices, list | tuple):  # choices from a callable may change: Django's way
+            return super()._get_FIELD_display(field)  # type: ignore[misc]  # the model's own
         try:
             label = _labels_of(field).get(value, value)
         except TypeError:  # a value that cannot be looked up (a list): Django's way

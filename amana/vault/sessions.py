@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.exceptions import SuspiciousOperation
-from django.db import router, transaction
+from django.db import DatabaseError, router, transaction
 from django.utils import timezone
 
 from amana.vault import crypto
@@ -92,7 +92,11 @@ class SessionStore(DatabaseSessionStore):
             return
         stored = self.create_model_instance(self._get_session())  # type: ignore[attr-defined]  # Django's, not in the stubs
         updated = self.model.objects.using(using).filter(session_key=stored.session_key)
-        if not updated.update(session_data=stored.session_data, expire_date=stored.expire_date):
+        try:
+            count = updated.update(session_data=stored.session_data, expire_date=stored.expire_date)
+        except DatabaseError as error:
+            raise UpdateError from error  # as Django's own save: the request is answered as interrupted
+        if not count:
             raise UpdateError  # the row was deleted meanwhile (signed out elsewhere): as Django's own save
 
     def delete(self, session_key: str | None = None) -> None:

@@ -94,3 +94,21 @@ def test_several_numbers_go_in_as_a_list_of_any_length(personas, django_assert_n
     with django_assert_num_queries(0):  # nothing to be in: nothing, without asking the database
         assert read.rows((), personas.ngo.pk) == []
     assert read.rows(tuple(made), personas.ngo.pk + 1000) == []
+
+
+def test_values_django_would_not_pass_unchanged_are_refused() -> None:
+    read = CompiledRead(lambda assigned_to: Case.objects.filter(assigned_to=assigned_to).values_list("pk"))
+    with pytest.raises(TypeError):
+        read.rows(None)  # type: ignore[arg-type]  # what a caller must not do: Django writes IS NULL
+    with pytest.raises(TypeError):
+        read.rows(("a", "b"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        read.rows(True)
+
+
+def test_a_read_that_would_keep_the_time_of_its_first_call_is_refused() -> None:
+    from django.utils import timezone
+
+    read = CompiledRead(lambda case_id: Case.objects.filter(pk=case_id, created_at__lt=timezone.now()))
+    with pytest.raises(ValueError, match="time"):
+        read.objects(1)
