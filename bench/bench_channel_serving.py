@@ -1,9 +1,10 @@
 """The survivor channel as served: a report on a 2G line, reports under load, the code form's
 latency meanwhile, and a worker's memory under a flood of uploads.
 
-Everything runs against the site served by a process of its own (gunicorn, one threaded worker,
-as docs/configuration.md advises) on a fresh SQLite file, and each figure is set beside a baseline
-measured in the same run:
+Everything runs against the site served by a process of its own (gunicorn with threaded workers:
+two, as deploy/gunicorn.conf.py and docs/configuration.md set them, for the load; one for the flood
+of uploads, so that every upload meets the worker measured) on a fresh SQLite file, and each figure
+is set beside a baseline measured in the same run:
 - 2G: Debian's Chromium with Chrome's own network emulation (CDP Network.emulateNetworkConditions,
   300 ms latency, 250 kbit/s each way), JavaScript on and off, beside the same flow unthrottled.
   The server derives keys at the `minimum` cost here, so the time excludes the deliberate
@@ -13,15 +14,16 @@ measured in the same run:
   receipt. Beside it, the floor the line itself sets: round trips one after the other times the
   latency, plus the bytes at the bandwidth.
 - Throughput: 20 visitors sending 2 reports each, all at once, at the configured cost, against
-  the limit the derivation itself sets: derivations per second with AMANA_KDF_CONCURRENCY of them at once (one worker's
-  slots), measured just before and after each round, since on a shared machine both change alike.
+  the limit the derivation itself sets: derivations per second with as many at once as the workers
+  run (AMANA_KDF_CONCURRENCY each), measured just before and after each round, since on a shared
+  machine both change alike.
   Goal: 0.8 of it.
 - Latency: the code form fetched every 0.2 s (a visitor, not more load) while 20 visitors send
   their reports, against the same form fetched the same way on the idle server just before, in
   rounds of their own (an idle window, one beside derivations alone, then a loaded one, five times
   over), so that the machine's other work weighs on both sides of each round's ratio. Goal: the
   median of the rounds' ratios (loaded median over idle median) 3x or less. Beside it, where the
-  cores went during the loaded windows: the worker's page threads, its derivation threads (told
+  cores went during the loaded windows: the workers' page threads, their derivation threads (told
   apart by their niceness) and the whole machine (this process and everyone else's work too); and
   the form on the idle server while this process runs derivations as a worker does, which sets
   what sharing the cores with the derivations costs the page apart from what other visitors'
@@ -49,6 +51,7 @@ from django.conf import settings
 
 from amana.channel.tests.conftest import STEP_DATA, fill_step
 from amana.channel.tests.visitor import answer_every_step, report_over_http, served_site
+from amana.vault import codes
 from amana.vault import services as vault
 from conftest import CHROMIUM, CHROMIUM_ARGS
 
@@ -61,6 +64,9 @@ FLOOD_FILES = 100
 PROBE_EVERY = 0.2
 LATENCY_ROUNDS = 5
 IDLE_FETCHES = 30
+WORKERS = 2  # as deploy/gunicorn.conf.py runs them
+THREADS = 16  # per worker: room for the 20 visitors and the one who opens the code form
+PER_WORKER = settings.AMANA_KDF_CONCURRENCY  # derivations each worker runs at once
 
 
 def _spread(values: list[float]) -> str:
@@ -225,11 +231,20 @@ def _reports_at_once(base: str, probe: str = "") -> tuple[float, list[float]]:
     return SUBMITTERS * REPORTS_EACH / (time.perf_counter() - start), fetches
 
 
-def under_load(base: str, worker: int) -> bool:
+def _slots() -> int:
+    """How many derivations the served site runs at once (each worker's threads for them); this
+    process is set to run as many at once when it measures the limit or derives beside a page."""
+    slots = PER_WORKER * WORKERS
+    settings.AMANA_KDF_CONCURRENCY = slots
+    codes._derivations.cache_clear()  # its pool is made again, that size
+    return slots
+
+
+def under_load(base: str, workers: list[int]) -> bool:
     """Throughput against the derivation's own limit, measured just before and just after each
     round (the machine's other work changes both alike); then the code form's latency in rounds of
     their own."""
-    slots = settings.AMANA_KDF_CONCURRENCY
+    slots = _slots()
     cores = os.cpu_count() or 1
     limits: list[float] = []
     rates: list[float] = []
@@ -248,12 +263,12 @@ def under_load(base: str, worker: int) -> bool:
         f"({statistics.median(rates) / cores:.2f} per core) "
         f"= {_spread(ratios)} of the limit; goal 0.8: {_verdict(ratio >= 0.8)}"
     )
-    return code_form_latency(base, worker) and ratio >= 0.8
+    return code_form_latency(base, workers) and ratio >= 0.8
 
 
 @dataclass
 class Cores:
-    """Cores kept busy over a window, on average: the worker's page threads, its derivation
+    """Cores kept busy over a window, on average: the workers' page threads, their derivation
     threads, and the whole machine."""
 
     pages: float
@@ -261,22 +276,23 @@ class Cores:
     machine: float
 
 
-def _cpu_snapshot(worker: int) -> tuple[float, float, float, float]:
-    """CPU seconds so far of the worker's page threads and derivation threads (scheduled at a
+def _cpu_snapshot(workers: list[int]) -> tuple[float, float, float, float]:
+    """CPU seconds so far of the workers' page threads and derivation threads (scheduled at a
     higher niceness), of the whole machine, and the wall clock."""
     tick = os.sysconf("SC_CLK_TCK")
     pages = derivations = 0.0
-    niceness = os.getpriority(os.PRIO_PROCESS, worker)  # the worker's main thread, as its page threads
-    for task in Path(f"/proc/{worker}/task").iterdir():
-        try:
-            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue  # a thread that ended meanwhile
-        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-        if int(fields[16]) > niceness:
-            derivations += seconds
-        else:
-            pages += seconds
+    for worker in workers:
+        niceness = os.getpriority(os.PRIO_PROCESS, worker)  # the worker's main thread, as its page threads
+        for task in Path(f"/proc/{worker}/task").iterdir():
+            try:
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue  # a thread that ended meanwhile
+            seconds = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            if int(fields[16]) > niceness:
+                derivations += seconds
+            else:
+                pages += seconds
     user, nice, system, _idle, _iowait, irq, softirq, steal = (
         int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
     )
@@ -290,16 +306,16 @@ def _cores(before: tuple[float, float, float, float], after: tuple[float, float,
 
 
 def _beside_derivations(url: str) -> list[float]:
-    """The page on the idle server while this process derives keys as a worker does
-    (AMANA_KDF_CONCURRENCY at once, at a lower priority) and nothing else: the cost of sharing the
-    cores and memory with the derivations alone, without other visitors' pages in the worker."""
+    """The page on the idle server while this process derives keys as the workers do (as many at
+    once, at a lower priority) and nothing else: the cost of sharing the cores and memory with the
+    derivations alone, without other visitors' pages in the workers."""
     stop = threading.Event()
 
     def derive() -> None:
         while not stop.is_set():
             vault.derive_code_secrets("0" * 20)
 
-    slots = settings.AMANA_KDF_CONCURRENCY
+    slots = _slots()
     with ThreadPoolExecutor(max_workers=slots) as pool:
         running = [pool.submit(derive) for _ in range(slots)]
         try:
@@ -310,7 +326,7 @@ def _beside_derivations(url: str) -> list[float]:
                 future.result()
 
 
-def code_form_latency(base: str, worker: int) -> bool:
+def code_form_latency(base: str, workers: list[int]) -> bool:
     """The code form's latency during reports against the same form on the idle server, measured
     beside each other in LATENCY_ROUNDS rounds (an idle window, one beside derivations alone, then
     a loaded one): each round's ratio sets its loaded median against its own idle median, so the
@@ -326,9 +342,9 @@ def code_form_latency(base: str, worker: int) -> bool:
     for _ in range(LATENCY_ROUNDS):
         quiet = [_probe(url) for _ in range(IDLE_FETCHES)]
         beside.append(statistics.median(_beside_derivations(url)) * 1000)
-        before = _cpu_snapshot(worker)
+        before = _cpu_snapshot(workers)
         loaded = _reports_at_once(base, probe="/continue/")[1]
-        cores.append(_cores(before, _cpu_snapshot(worker)))
+        cores.append(_cores(before, _cpu_snapshot(workers)))
         idle.append(statistics.median(quiet) * 1000)
         busy.append(statistics.median(loaded) * 1000)
         p95.append(sorted(loaded)[int(len(loaded) * 0.95)] * 1000)
@@ -342,8 +358,8 @@ def code_form_latency(base: str, worker: int) -> bool:
         f"(p95 {_spread(p95)} ms); each round's ratio {_spread(ratios)}x idle; goal 3x: {_verdict(ratio <= 3)}"
     )
     print(
-        f"cores busy during the reports ({os.cpu_count() or 1} cores): the worker's page threads "
-        f"{_spread([c.pages for c in cores])}, its derivation threads {_spread([c.derivations for c in cores])}, "
+        f"cores busy during the reports ({os.cpu_count() or 1} cores): the workers' page threads "
+        f"{_spread([c.pages for c in cores])}, their derivation threads {_spread([c.derivations for c in cores])}, "
         f"the whole machine {_spread([c.machine for c in cores])}; load average now "
         f"{' '.join(f'{load:.2f}' for load in os.getloadavg())}"
     )
@@ -358,9 +374,8 @@ def code_form_latency(base: str, worker: int) -> bool:
 # Memory ---------------------------------------------------------------------------------------
 
 
-def _worker_pid(master: int) -> int:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return int(children[0])
+def _worker_pids(master: int) -> list[int]:
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
 
 
 def _memory_kib(pid: int, field: str) -> int:
@@ -414,7 +429,7 @@ def _send_files(base: str, files: int) -> None:
 
 
 def memory(base: str, master_pid: int) -> bool:
-    worker = _worker_pid(master_pid)
+    (worker,) = _worker_pids(master_pid)
     results = {}
     for label, files in (("5 files of 10 MiB (the most one upload may hold)", 5), ("100 files of 10 MiB", FLOOD_FILES)):
         peaks = []
@@ -438,10 +453,17 @@ def main() -> bool:
         met = two_g(site.base)
     with (
         tempfile.TemporaryDirectory() as folder,
-        served_site(Path(folder), kdf_cost=settings.AMANA_KDF_COST, gunicorn_threads=32) as site,
+        served_site(
+            Path(folder), kdf_cost=settings.AMANA_KDF_COST, gunicorn_threads=THREADS, gunicorn_workers=WORKERS
+        ) as site,
     ):
         print(f"-- the same with the derivation at the configured cost ({settings.AMANA_KDF_COST}), for comparison")
         two_g(site.base, counted=False)
-        met = under_load(site.base, _worker_pid(site.server_pid)) and met
+        print(f"-- under load: {WORKERS} workers of {THREADS} threads")
+        met = under_load(site.base, _worker_pids(site.server_pid)) and met
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        served_site(Path(folder), kdf_cost=settings.AMANA_KDF_COST, gunicorn_threads=32) as site,
+    ):
         met = memory(site.base, site.server_pid) and met
     return met

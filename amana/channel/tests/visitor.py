@@ -97,9 +97,9 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 
 @contextmanager
-def served_site(folder: Path, *, kdf_cost: str, gunicorn_threads: int = 0) -> Iterator[Site]:
+def served_site(folder: Path, *, kdf_cost: str, gunicorn_threads: int = 0, gunicorn_workers: int = 1) -> Iterator[Site]:
     """The site on a fresh SQLite file with one receiving NGO, served by a process of its own:
-    Django's threaded development server, or gunicorn with one threaded worker as deployed."""
+    Django's threaded development server, or gunicorn with threaded workers as deployed."""
     folder.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -126,7 +126,7 @@ def served_site(folder: Path, *, kdf_cost: str, gunicorn_threads: int = 0) -> It
             "--worker-class",
             "gthread",
             "--workers",
-            "1",
+            str(gunicorn_workers),
             "--threads",
             str(gunicorn_threads),
             "--bind",
