@@ -106,13 +106,17 @@ class Draft:
     def save(self) -> None:
         self.session[DRAFT] = {"raw": self.raw, "answers": self.answers, "token": self.token}
 
-    def keep_typed(self, step: int, data: QueryDict, *, fields: Collection[str] | None = None) -> None:
+    def keep_typed(
+        self, step: int, data: QueryDict, *, fields: Collection[str] | None = None, pressed: bool = True
+    ) -> None:
         """Keep what she typed on a step, whether or not it is complete yet: only the step's own
-        `fields` (and the button she pressed) when the form holds several steps."""
+        `fields` (and the button she pressed, unless the step was not sent) when the form holds
+        several steps."""
+        buttons = ("next", "back") if pressed else ()
         self.raw[str(step)] = {
             key: data.getlist(key)
             for key in data
-            if key != "csrfmiddlewaretoken" and (fields is None or key in fields or key in ("next", "back"))
+            if key != "csrfmiddlewaretoken" and (fields is None or key in fields or key in buttons)
         }
         self.save()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
@@ -14,8 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -96,6 +97,13 @@ def _information(request: HttpRequest) -> HttpResponse:
         "area_form": form if form.is_bound else AreaForm(),
         "here": request.path,
     }
+    # "Ask for help" opens the report's steps on this page: no round trip before the first question.
+    # Come back to during her visit (Back from the review), it shows them open, as she left them.
+    if Draft.live(request.session):
+        draft = Draft(request.session)
+        context.update(asking=True, **_all_steps(draft), **_emergency_context(draft))
+    else:
+        context.update(_all_steps())
     return render(request, "channel/information.html", context)
 
 
@@ -191,6 +199,39 @@ def _part(number: int, form: Any) -> StepPart:
     )
 
 
+@dataclass(frozen=True)
+class EmptyStep:
+    """A step nobody has answered yet, as the page shows it: drawn once per language, since it is
+    the same for every visitor (the home page carries every step)."""
+
+    title: Any
+    html: SafeString
+    errors: tuple[()] = ()
+
+    def __str__(self) -> str:
+        return self.html
+
+
+@lru_cache(maxsize=16)
+def _empty_step(number: int, language: str) -> EmptyStep:
+    form = STEPS[number - 1]()
+    return EmptyStep(title=str(form.title), html=form.render())
+
+
+def _all_steps(draft: Draft | None = None, number: int = 1, form: Any = None) -> dict[str, Any]:
+    """Step `number` and every step after it, as parts of one page, with the emergency lines that
+    show (without the script too) as soon as she answers that she is in danger."""
+    parts = [_part(number, form)] if form is not None else []
+    for later in range(number + len(parts), len(STEPS) + 1):
+        form_class = STEPS[later - 1]
+        shown = form_class(initial=draft.initial(later, form_class)) if draft else _empty_step(later, get_language())
+        parts.append(_part(later, shown))
+    context: dict[str, Any] = {"parts": parts, "steps": SEND_STEP}
+    if not (draft and draft.urgent) and number == 1:
+        context["urgent_now_hotlines"] = selectors.emergency_hotlines_for()
+    return context
+
+
 def _step_page(
     request: HttpRequest, draft: Draft, number: int, form: Any = None, status: int = 200, *, following: bool = False
 ) -> HttpResponse:
@@ -209,13 +250,8 @@ def _step_page(
             form = form_class(typed)  # she pressed "Next" and something is missing: say what
         else:
             form = form_class(initial=draft.initial(number, form_class))
-    parts = [_part(number, form)]
-    if following:
-        parts += [
-            _part(later, STEPS[later - 1](initial=draft.initial(later, STEPS[later - 1])))
-            for later in range(number + 1, len(STEPS) + 1)
-        ]
-    context = {"parts": parts, "steps": SEND_STEP, "page_url": parts[0].url, **_emergency_context(draft)}
+    context = _all_steps(draft, number, form) if following else {"parts": [_part(number, form)], "steps": SEND_STEP}
+    context.update(page_url=_step_url(number), **_emergency_context(draft))
     return render(request, "channel/step.html", context, status=status)
 
 
@@ -227,9 +263,11 @@ def _answer(request: HttpRequest, draft: Draft, number: int, form: Any = None, s
 
 
 def _reached(request: HttpRequest, number: int) -> int:
-    """The last step this POST answers: the script sends every step up to the one she is on."""
+    """The last step this POST answers: the step whose button she pressed (with the script, the one
+    she is on; without it, the last step on the page, whose "Next" sends them all)."""
+    pressed = request.POST.get("next") or request.POST.get("back") or number
     try:
-        reached = int(request.POST.get("reached", number))
+        reached = int(pressed)
     except ValueError:
         return number
     return min(max(reached, number), len(STEPS))
@@ -242,7 +280,8 @@ def step(request: HttpRequest, number: int) -> HttpResponse:
     """One step of the report (or, from the script, this step and the ones after it up to where she
     is). 'Back' keeps what she typed without checking it; 'Next' checks it.
 
-    The visit starts with the first step's POST ("Ask for help" is a button that posts here).
+    The visit starts with the first step's POST (from the home page, which holds every step, or from
+    the "Ask for help" button of the code page).
     """
     if not 1 <= number <= len(STEPS):
         raise Http404
@@ -265,10 +304,18 @@ def step(request: HttpRequest, number: int) -> HttpResponse:
         else:
             draft.incomplete(answered)
             first_wrong = first_wrong or (answered, form)
+    for later in range(reached + 1, len(STEPS) + 1):
+        # Steps further down the page that she did not send yet (she sent the first one at once, in
+        # danger): what she typed there is kept, to be checked when she gets to them. Empty fields
+        # change nothing: her earlier answers to those steps stay as they were.
+        fields = STEPS[later - 1].base_fields
+        if any(value.strip() for name in fields for value in request.POST.getlist(name)):
+            draft.keep_typed(later, request.POST, fields=fields, pressed=False)
+            draft.incomplete(later)
     if "back" in request.POST:
         return _answer(request, draft, reached - 1) if reached > 1 else neutral_home()
-    if first_wrong is None:
-        return _answer(request, draft, reached + 1)
+    if first_wrong is None:  # on to the first step still to answer, or the review
+        return _answer(request, draft, draft.first_incomplete(len(STEPS)) or SEND_STEP)
     return _answer(request, draft, *first_wrong, status=400)
 
 

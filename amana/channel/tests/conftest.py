@@ -55,6 +55,11 @@ def fill_step(page: Any, data: dict[str, Any]) -> None:
             field.fill(value)
 
 
+def ask_for_help(page: Any) -> None:
+    """Tap "Ask for help" on the page she is on: the report's questions unfold in place."""
+    page.get_by_role("button", name="اطلبي المساعدة").click()
+
+
 def shown_step(page: Any) -> Any:
     """The step on screen (with the script, a page may hold the later steps too, not yet shown)."""
     return page.locator("[data-step-part]:visible")

@@ -9,6 +9,7 @@ from django.test import Client
 
 from amana.accounts.models import Role
 from amana.channel.services import format_code
+from amana.core.assets import SCRIPT, inlined
 
 from .conftest import STEP_DATA, make_case, report_through_site
 
@@ -107,12 +108,17 @@ def test_every_public_page_has_the_quick_exit_but_signed_in_staff_pages_do_not(p
 
 
 def test_the_escape_script_is_our_own_small_file(client: Client, personas) -> None:
-    page = client.get("/").content.decode()
-    scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
-    assert [script.split("?")[0] for script in scripts] == ["/static/amana/exit.js"]
-    assert "<script>" not in page
-    external = [url for url in re.findall(r'(?:src|href|action)="([^"]+)"', page) if "//" in url]
-    assert external == []
+    for url in ["/", "/continue/"]:
+        page = client.get(url).content.decode()
+        scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
+        # The home page carries the file's own text (amana.core.assets), every other page links it.
+        inline = re.findall(r"<script>(.*?)</script>", page, re.DOTALL)
+        if url == "/":
+            assert scripts == [] and inline == [inlined(SCRIPT).text]
+        else:
+            assert [script.split("?")[0] for script in scripts] == ["/static/amana/exit.js"] and inline == []
+        external = [url for url in re.findall(r'(?:src|href|action)="([^"]+)"', page) if "//" in url]
+        assert external == []
 
 
 def test_an_abandoned_visit_is_deleted_from_the_session_store(personas, client: Client, settings) -> None:

@@ -180,12 +180,50 @@ def test_without_the_script_every_answer_leads_to_a_plain_address(personas, clie
     assert Case.objects.count() == 1
 
 
+def test_the_home_page_holds_every_step_and_its_last_next_sends_them_all(personas, client: Client) -> None:
+    """Without the script too: one POST from the home page, answered with the review's address."""
+    home = client.get("/").content.decode()
+    assert all(f'data-step-part="{number}"' in home for number in (1, 2, 3))
+    assert re.search(r'<button type="submit" name="next" value="3">', home)
+    merged = {key: value for data in STEP_DATA for key, value in data.items()}
+    assert client.post("/step/1/", {**merged, "next": "3"})["Location"] == "/step/last/"
+    assert "Noor (example)" in client.get("/step/last/").content.decode()
+
+
+def test_the_first_step_sent_alone_keeps_what_she_typed_further_down(personas, client: Client) -> None:
+    """In danger, she sends the first step at once: what she already typed below waits for her,
+    unchecked until she gets there."""
+    typed = {**STEP_DATA[0], "danger_now": "yes", "narrative": "He threatens me (example)", "name": ""}
+    assert client.post("/step/1/", {**typed, "next": "1"})["Location"] == "/step/2/"
+    page = client.get("/step/2/").content.decode()
+    assert "He threatens me (example)" in page and "errorlist" not in page
+    review = client.get("/step/last/")  # not complete until sent: the review shows step 2 instead
+    assert "token" not in review.context and review.context["parts"][0].step == 2
+
+
+@pytest.mark.parametrize("pressed", ["abc", "-5", "0", "", "9" * 5000])
+def test_a_strange_button_value_is_read_as_the_step_posted_to(personas, client: Client, pressed: str) -> None:
+    response = client.post("/step/1/", {**STEP_DATA[0], "next": pressed})
+    assert response.status_code == 302 and response["Location"] == "/step/2/"
+
+
+def test_back_to_the_home_page_during_her_visit_shows_her_answers_and_loses_none(personas, client: Client) -> None:
+    merged = {key: value for data in STEP_DATA for key, value in data.items()}
+    assert client.post("/step/1/", {**merged, "next": "3"})["Location"] == "/step/last/"
+    home = client.get("/").content.decode()
+    assert '<details class="ask-for-help" open>' in home and 'value="Noor (example)"' in home
+    # Sending the first step again from there, with the fields below it empty, keeps the rest.
+    empty_below = dict.fromkeys(("narrative", "perpetrator_phones", "name", "safe_times"), "")
+    assert client.post("/step/1/", {**STEP_DATA[0], **empty_below, "next": "1"})["Location"] == "/step/last/"
+    assert "Noor (example)" in client.get("/step/last/").content.decode()
+
+
 def test_every_step_sent_at_once_brings_the_review(personas, client: Client) -> None:
     """The site's script sends the three steps with the last "Next", saying how far she got."""
     start = client.post("/step/1/", {"start": "1", "js": "1"}).content.decode()
     assert all(f'data-step-part="{number}"' in start for number in (1, 2, 3))
     merged = {key: value for data in STEP_DATA for key, value in data.items()}
-    response = client.post("/step/1/", {**merged, "reached": "3", "next": "1", "js": "1"})
+    response = client.post("/step/1/", {**merged, "next": "3", "js": "1"})
     assert response.status_code == 200 and "token" in response.context
     assert "Noor (example)" in response.content.decode()
 
@@ -193,9 +231,7 @@ def test_every_step_sent_at_once_brings_the_review(personas, client: Client) -> 
 def test_a_wrong_step_among_those_sent_at_once_is_shown_with_what_came_after(personas, client: Client) -> None:
     client.post("/step/1/", {"start": "1", "js": "1"})
     merged = {key: value for data in STEP_DATA for key, value in data.items()}
-    response = client.post(
-        "/step/1/", {**merged, "perpetrator_phones": "not a number", "reached": "3", "next": "1", "js": "1"}
-    )
+    response = client.post("/step/1/", {**merged, "perpetrator_phones": "not a number", "next": "3", "js": "1"})
     assert response.status_code == 400
     parts = [part.step for part in response.context["parts"]]
     assert parts == [2, 3] and response.context["parts"][0].form.errors
@@ -203,12 +239,12 @@ def test_a_wrong_step_among_those_sent_at_once_is_shown_with_what_came_after(per
     page = response.content.decode()
     assert page.count('value="Noor (example)"') == 1
     # Without the script, a redirect leads to the wrong step.
-    response = client.post("/step/1/", {**merged, "perpetrator_phones": "not a number", "reached": "3", "next": "1"})
+    response = client.post("/step/1/", {**merged, "perpetrator_phones": "not a number", "next": "3"})
     assert response.status_code == 302 and response["Location"] == "/step/2/"
 
 
 def test_a_step_sent_says_at_most_the_last_step(personas, client: Client) -> None:
     client.post("/step/1/", {"start": "1", "js": "1"})
     merged = {key: value for data in STEP_DATA for key, value in data.items()}
-    response = client.post("/step/1/", {**merged, "reached": "9", "next": "1", "js": "1"})
+    response = client.post("/step/1/", {**merged, "next": "9", "js": "1"})
     assert response.status_code == 200 and "token" in response.context

@@ -3,12 +3,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
-from amana.core.middleware import CONTENT_SECURITY_POLICY
+from amana.core.middleware import content_security_policy
 
 
 def assert_security_headers(response) -> None:
     csp = response["Content-Security-Policy"]
-    assert csp == CONTENT_SECURITY_POLICY
+    assert csp == content_security_policy()
     assert "'unsafe-inline'" not in csp
     assert "frame-ancestors 'none'" in csp
     assert "script-src 'self'" in csp

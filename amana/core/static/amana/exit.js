@@ -7,9 +7,12 @@
    - A report's steps that came on one page are shown one at a time: "Next" shows the following
      step at once (with its own address, so that Back comes back to the step before) and only the
      last one sends them all. A step not complete yet, or whose answers change what follows (danger
-     now), is sent at once, so that the server answers it as it would without the script. */
+     now), is sent at once, so that the server answers it as it would without the script. Without
+     the script every step shows and one "Next" at the end sends them all (the style sheet hides
+     the other steps' buttons until the page is marked as scripted). */
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
   var link = document.querySelector("[data-quick-exit]");
   if (link) {
     var leave = function (event) {
@@ -38,15 +41,21 @@
   var parts = Array.prototype.slice.call(document.querySelectorAll("[data-step-part]"));
   if (parts.length > 1 && window.history.pushState) {
     var form = parts[0].closest("form");
-    var reached = form.querySelector('input[name="reached"]');
+    var fold = form.closest("details");
+    var enter = form.querySelector("[data-default-next]");
     var shown = 0;
-    var show = function (index, remember) {
+    var only = function (index) {
       parts.forEach(function (part, at) { part.hidden = at !== index; });
       shown = index;
-      reached.value = parts[index].getAttribute("data-step-part");
+      // Enter in a field answers the step on screen.
+      if (enter) { enter.value = parts[index].getAttribute("data-step-part"); }
+    };
+    var show = function (index, remember) {
+      only(index);
+      if (fold) { fold.open = true; }
       if (remember) { window.history.pushState({ part: index }, "", parts[index].getAttribute("data-page-url")); }
       window.scrollTo(0, 0);
-      parts[index].querySelector("h1").focus();
+      parts[index].querySelector('[tabindex="-1"]').focus();
     };
     var complete = function (part) {
       return Array.prototype.every.call(part.querySelectorAll("input, select, textarea"), function (field) {
@@ -68,6 +77,17 @@
       } else if (button.name === "next" && shown < parts.length - 1 && complete(parts[shown]) && !changesWhatFollows(parts[shown])) {
         event.preventDefault();
         show(shown + 1, true);
+      }
+    });
+    only(0);
+    if (!window.history.state) { window.history.replaceState({ part: 0 }, ""); }
+    // A page the browser kept in memory and shows again (Back) starts over, folded and empty: what
+    // she typed is shown again only by the server, and only while her visit lasts.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted && fold) {
+        form.reset();
+        fold.open = false;
+        only(0);
       }
     });
     window.addEventListener("popstate", function (event) {
