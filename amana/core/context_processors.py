@@ -8,6 +8,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from amana.core.assets import SCRIPT, STYLE
 from amana.core.menu import new_count_text, sections_for
 
 # The default neutral name: it says nothing about extortion or help, should someone see the screen.
@@ -18,7 +19,7 @@ def site_name() -> str:
     return settings.AMANA_SITE_NAME or str(DEFAULT_SITE_NAME)
 
 
-STATIC_FILES = ("amana/amana.css", "amana/exit.js")
+STATIC_FILES = (STYLE, SCRIPT)
 
 
 @cache
